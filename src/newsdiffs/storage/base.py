@@ -1,0 +1,116 @@
+"""The narrow Store interface. Every layer above storage talks to this, never to SQL.
+
+Implementations: :class:`newsdiffs.storage.sql.SqlStore` (SQLite by default, PostgreSQL at
+scale). One contract test suite (``tests/test_store_contract.py``) runs against each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from newsdiffs.models import (
+    Article,
+    ArticleEvent,
+    Check,
+    CheckResult,
+    Source,
+    Version,
+)
+
+
+@dataclass(frozen=True)
+class EndpointState:
+    """What the store remembers of one discovery endpoint between polls."""
+
+    url: str
+    last_polled_at: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Totals:
+    articles: int
+    versions: int
+    sources: int
+
+
+class Store(Protocol):
+    # --- sources -----------------------------------------------------------------
+    def upsert_source(self, source: Source) -> None: ...
+    def get_source(self, name: str) -> Source | None: ...
+    def list_sources(self) -> list[Source]: ...
+    def remove_source(self, name: str) -> bool:
+        """Remove a source (its articles stay, retired). False if it did not exist."""
+        ...
+
+    def endpoint_state(self, url: str) -> EndpointState: ...
+    def save_endpoint_state(self, state: EndpointState) -> None: ...
+
+    # --- articles ----------------------------------------------------------------
+    def add_article(
+        self, source: str, url: str, now: datetime, policy: str = "newssniffer"
+    ) -> tuple[Article, bool]:
+        """Track ``url`` (already canonical) for ``source``; due at once.
+
+        Idempotent: an existing article with this URL or alias is returned with False.
+        """
+        ...
+
+    def add_alias(self, article_id: int, url: str) -> None:
+        """Record another URL (feed link, pre-redirect URL) for the same article."""
+        ...
+
+    def find_article(self, url: str) -> Article | None:
+        """The article whose canonical URL or one of whose aliases is ``url``."""
+        ...
+
+    def get_article(self, article_id: int) -> Article:
+        """Raises NotFoundError."""
+        ...
+
+    def list_articles(
+        self, source: str | None = None, offset: int = 0, limit: int = 50
+    ) -> list[Article]: ...
+    def due_articles(self, now: datetime, limit: int = 100) -> list[Article]:
+        """Active/gone articles whose next check is at or before ``now``, oldest due first."""
+        ...
+
+    def next_due_at(self) -> datetime | None: ...
+    def set_status(self, article_id: int, status: str) -> None: ...
+
+    # --- checks and versions -----------------------------------------------------
+    def record_check(self, result: CheckResult) -> Version | None:
+        """Write the check, its version (if any), events and the schedule in ONE transaction.
+
+        Idempotent for versions: if ``result.new_version`` has the same content hash as the
+        article's latest version it is not stored again. Returns the stored Version or None.
+        """
+        ...
+
+    def versions(self, article_id: int) -> list[Version]: ...
+    def get_version(self, version_id: int) -> Version: ...
+    def latest_version(self, article_id: int) -> Version | None: ...
+    def raw_html(self, version_id: int) -> bytes:
+        """The page as fetched for this version, decompressed."""
+        ...
+
+    def hash_counts(self, article_id: int) -> dict[str, int]:
+        """How many times each content hash appears in the article's history."""
+        ...
+
+    def checks(self, article_id: int, limit: int = 50) -> list[Check]: ...
+    def events(self, article_id: int) -> list[ArticleEvent]: ...
+    def totals(self) -> Totals: ...
+
+    def last_check_at(self) -> datetime | None:
+        """When the tracker last checked anything."""
+        ...
+
+    def close(self) -> None: ...
+
+
+__all__ = ["EndpointState", "Store", "Totals", "Sequence"]

@@ -9,6 +9,7 @@ user must fix or for failures the caller cannot carry on from::
     ├── InputError                 a file or URL given by the user cannot be used
     │   └── ParseError             a feed, OPML or HTML document could not be read at all
     ├── NotFoundError              an article, version or source that does not exist
+    │   └── HiddenError            an article hidden for legal reasons (the web answers 410)
     ├── StorageError               the database cannot be opened, migrated or written
     └── FetchError                 a fetch failed in a way the caller asked to see raised
 """
@@ -34,6 +35,10 @@ class ParseError(InputError):
 
 class NotFoundError(NewsdiffsError):
     """The article, version or source asked for does not exist."""
+
+
+class HiddenError(NotFoundError):
+    """The article was hidden by an admin for legal reasons: it must not be shown."""
 
 
 class StorageError(NewsdiffsError):

@@ -38,6 +38,24 @@ class Totals:
     sources: int
 
 
+# Around each matched term in SearchHit.snippet. Normalised text never contains control
+# characters, so the web layer can escape the snippet, then turn these into <mark> tags.
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_END = "\x03"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article matching a search, through its newest matching version."""
+
+    article: Article
+    version_id: int
+    version_number: int
+    captured_at: datetime
+    title: str  # the matching version's title
+    snippet: str  # text around the match; terms between HIGHLIGHT_START and HIGHLIGHT_END
+
+
 class Store(Protocol):
     # --- sources -----------------------------------------------------------------
     def upsert_source(self, source: Source) -> None: ...
@@ -110,7 +128,50 @@ class Store(Protocol):
         """When the tracker last checked anything."""
         ...
 
+    # --- reading for the web layer --------------------------------------------------
+    def version_at(self, article_id: int, number: int) -> Version:
+        """Version ``number`` (1-based) of an article. Raises NotFoundError."""
+        ...
+
+    def latest_changes(
+        self,
+        offset: int = 0,
+        limit: int = 50,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[tuple[Article, Version]]:
+        """Versions numbered 2 and up (real changes), newest first, with their article.
+
+        ``since`` is inclusive, ``until`` exclusive. Hidden articles are left out.
+        """
+        ...
+
+    def count_articles(self, source: str | None = None) -> int: ...
+    def source_counts(self) -> dict[str, tuple[int, int]]:
+        """Source name -> (articles, versions), for every source with a row or an article."""
+        ...
+
+    def search(
+        self, query: str, source: str | None = None, offset: int = 0, limit: int = 20
+    ) -> list[SearchHit]:
+        """Full-text search over versions: one hit per article, newest match first.
+
+        Syntax: words (all must match), ``"exact phrase"``, ``-excluded``, ``title:word``,
+        ``source:name`` (repeatable; ``-source:name`` excludes), ``word*`` (prefix).
+        A query with no positive term finds nothing. Hidden articles are left out.
+        """
+        ...
+
     def close(self) -> None: ...
 
 
-__all__ = ["EndpointState", "Store", "Totals", "Sequence"]
+__all__ = [
+    "HIGHLIGHT_END",
+    "HIGHLIGHT_START",
+    "EndpointState",
+    "SearchHit",
+    "Sequence",
+    "Store",
+    "Totals",
+]

@@ -1,0 +1,244 @@
+"""Diff speed and minimality on real articles with generated edits.
+
+For every case (a real article from the extraction corpus and an edited copy made by
+tests/edit_generator.py) the same word lists (``" ".join(paragraphs).split()``) are diffed by
+
+- ``myers``: newsdiffs.core.wordiff.diff_sequences (the engine),
+- ``difflib``: difflib.SequenceMatcher(None, a, b).get_opcodes(),
+- ``dmp``: diff-match-patch on the words mapped to one character each,
+
+and the whole article by ``diff_versions`` (paragraph alignment + word diffs, what the app
+uses). Reported: time per case (best of N runs), speed-up over difflib, words inserted +
+deleted by each (myers must never exceed difflib: it is minimal), and the 50th/99th
+percentile on 2,000-word articles (corpus paragraphs concatenated to exactly 2,000 words).
+
+    python benchmarks/bench_diff.py [--quick]
+
+Writes benchmarks/results/diff.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from diff_match_patch import diff_match_patch  # noqa: E402
+from edit_generator import (  # noqa: E402
+    OPERATIONS,
+    GeneratedEdit,
+    SourceArticle,
+    generate_cases,
+    generate_edit,
+    load_articles,
+)
+
+from newsdiffs.core.diffing import diff_versions  # noqa: E402
+from newsdiffs.core.wordiff import diff_sequences, edit_counts  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results" / "diff.json"
+TARGET_SPEEDUP = 20.0
+TARGET_P99_MS = 5.0
+LONG_WORDS = 2000
+
+
+def _best_time(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    best = float("inf")
+    result: Any = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def _dmp_edits(dmp: diff_match_patch, a: Sequence[str], b: Sequence[str]) -> int:
+    codes: dict[str, str] = {}
+    text_a = "".join(codes.setdefault(w, chr(0x4E00 + len(codes))) for w in a)
+    text_b = "".join(codes.setdefault(w, chr(0x4E00 + len(codes))) for w in b)
+    return sum(len(text) for op, text in dmp.diff_main(text_a, text_b, False) if op != 0)
+
+
+def _measure(cases: Sequence[GeneratedEdit], repeats: int) -> list[dict[str, float]]:
+    dmp = diff_match_patch()
+    rows = []
+    for case in cases:
+        a = " ".join(case.a_paragraphs).split()
+        b = " ".join(case.b_paragraphs).split()
+        t_myers, opcodes = _best_time(lambda a=a, b=b: diff_sequences(a, b), repeats)
+        t_difflib, reference = _best_time(
+            lambda a=a, b=b: difflib.SequenceMatcher(None, a, b).get_opcodes(), repeats
+        )
+        t_dmp, dmp_edits = _best_time(lambda a=a, b=b: _dmp_edits(dmp, a, b), repeats)
+        t_article, article = _best_time(
+            lambda c=case: diff_versions(c.a_title, c.a_paragraphs, c.b_title, c.b_paragraphs),
+            repeats,
+        )
+        rows.append(
+            {
+                "words": len(a),
+                "myers_ms": t_myers * 1e3,
+                "difflib_ms": t_difflib * 1e3,
+                "dmp_ms": t_dmp * 1e3,
+                "diff_versions_ms": t_article * 1e3,
+                "myers_edits": sum(edit_counts(opcodes)),
+                "difflib_edits": sum(edit_counts(reference)),
+                "dmp_edits": dmp_edits,
+                "diff_versions_edits": article.words_inserted + article.words_deleted,
+            }
+        )
+    return rows
+
+
+def _long_articles(articles: Sequence[SourceArticle]) -> list[SourceArticle]:
+    """Corpus paragraphs, concatenated in order, cut into articles of exactly 2,000 words."""
+    long: list[SourceArticle] = []
+    paragraphs: list[str] = []
+    words = 0
+    for article in articles:
+        for paragraph in article.paragraphs:
+            remaining = LONG_WORDS - words
+            tokens = paragraph.split()
+            if len(tokens) >= remaining:
+                paragraphs.append(" ".join(tokens[:remaining]))
+                long.append(SourceArticle(f"long-{len(long)}", article.title, tuple(paragraphs)))
+                paragraphs, words = [], 0
+            else:
+                paragraphs.append(paragraph)
+                words += len(tokens)
+    return long
+
+
+def _long_cases(articles: Sequence[SourceArticle], per_article: int) -> list[GeneratedEdit]:
+    rng = random.Random(7)
+    cases = []
+    for n, article in enumerate(articles):
+        donor = articles[(n + 1) % len(articles)]
+        made = 0
+        while made < per_article:
+            ops = rng.sample(OPERATIONS, rng.randint(1, 3))
+            case = generate_edit(article, ops, donor, rng)
+            if case is not None:
+                cases.append(case)
+                made += 1
+    return cases
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _summary(rows: Sequence[dict[str, float]]) -> dict[str, Any]:
+    def total(key: str) -> float:
+        return sum(row[key] for row in rows)
+
+    return {
+        "cases": len(rows),
+        "median_words": statistics.median(row["words"] for row in rows),
+        "speedup_vs_difflib_total": total("difflib_ms") / total("myers_ms"),
+        "speedup_vs_difflib_median": statistics.median(
+            row["difflib_ms"] / row["myers_ms"] for row in rows
+        ),
+        "speedup_vs_dmp_total": total("dmp_ms") / total("myers_ms"),
+        **{
+            f"{name}_{stat}_ms": fn([row[f"{name}_ms"] for row in rows])
+            for name in ("myers", "difflib", "dmp", "diff_versions")
+            for stat, fn in (
+                ("p50", lambda v: _percentile(v, 0.5)),
+                ("p99", lambda v: _percentile(v, 0.99)),
+            )
+        },
+        "edits_total": {
+            name: int(total(f"{name}_edits"))
+            for name in ("myers", "difflib", "dmp", "diff_versions")
+        },
+        "myers_more_edits_than_difflib": sum(
+            1 for row in rows if row["myers_edits"] > row["difflib_edits"]
+        ),
+        "diff_versions_more_edits_than_difflib": sum(
+            1 for row in rows if row["diff_versions_edits"] > row["difflib_edits"]
+        ),
+    }
+
+
+def _print(title: str, summary: dict[str, Any]) -> None:
+    print(f"\n{title}: {summary['cases']} cases, median {summary['median_words']:.0f} words")
+    print(f"  {'engine':<14}{'p50 ms':>10}{'p99 ms':>10}{'edits':>10}")
+    for name in ("myers", "diff_versions", "difflib", "dmp"):
+        print(
+            f"  {name:<14}{summary[f'{name}_p50_ms']:>10.3f}{summary[f'{name}_p99_ms']:>10.3f}"
+            f"{summary['edits_total'][name]:>10}"
+        )
+    print(
+        f"  speed-up vs difflib: {summary['speedup_vs_difflib_total']:.1f}x total, "
+        f"{summary['speedup_vs_difflib_median']:.1f}x median; "
+        f"vs dmp: {summary['speedup_vs_dmp_total']:.1f}x total"
+    )
+    print(
+        f"  cases where myers > difflib edits: {summary['myers_more_edits_than_difflib']}; "
+        f"diff_versions > difflib: {summary['diff_versions_more_edits_than_difflib']}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer cases, one run each")
+    args = parser.parse_args(argv)
+    articles = load_articles()
+    if not articles:
+        print("corpus not found (set NEWSDIFFS_CORPUS): nothing to benchmark")
+        return 0
+    repeats = 1 if args.quick else 3
+    corpus_cases = list(generate_cases(articles, seed=1, per_article=1 if args.quick else 3))
+    if args.quick:
+        corpus_cases = corpus_cases[:100]
+    long_articles = _long_articles(articles)
+    long_cases = _long_cases(long_articles[: 20 if args.quick else 60], 2 if args.quick else 5)
+
+    corpus = _summary(_measure(corpus_cases, repeats))
+    long = _summary(_measure(long_cases, repeats))
+    _print("Corpus articles with generated edits", corpus)
+    _print(f"{LONG_WORDS}-word articles with generated edits", long)
+    targets = {
+        "speedup_vs_difflib_at_least_20x": long["speedup_vs_difflib_total"] >= TARGET_SPEEDUP
+        and corpus["speedup_vs_difflib_total"] >= TARGET_SPEEDUP,
+        "p99_2000_words_under_5ms_myers": long["myers_p99_ms"] < TARGET_P99_MS,
+        "p99_2000_words_under_5ms_diff_versions": long["diff_versions_p99_ms"] < TARGET_P99_MS,
+        "never_more_edits_than_difflib": corpus["myers_more_edits_than_difflib"] == 0
+        and long["myers_more_edits_than_difflib"] == 0,
+    }
+    print("\nTargets: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}" for k, v in targets.items()))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "quick": args.quick,
+                "repeats": repeats,
+                "corpus": corpus,
+                "long_2000_words": long,
+                "targets": targets,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {RESULTS.relative_to(REPO)}")
+    return 0 if targets["never_more_edits_than_difflib"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

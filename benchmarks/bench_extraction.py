@@ -1,0 +1,246 @@
+"""Extraction quality and speed on the real-world corpus.
+
+Scores, side by side in one run: our extractor chain, trafilatura alone (plain
+``trafilatura.extract(html)`` defaults) and every stored reference output of the Zyte
+Article Extraction Benchmark, with the benchmark's own shingle metric
+(:mod:`newsdiffs.extraction.scoring`). Also naeb-dev title exact match and the median /
+p95 milliseconds per page.
+
+    python benchmarks/bench_extraction.py [--quick] [--corpus PATH]
+
+Prints a table and writes ``benchmarks/results/extraction.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+
+from newsdiffs.extraction import GenericExtractor, extract
+from newsdiffs.extraction.html import decode_html
+from newsdiffs.extraction.scoring import BodyScore, aggregate, score_page, title_matches
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = REPO_ROOT / "benchmarks" / "results" / "extraction.json"
+DATASETS = ("zyte-aeb", "naeb-dev")
+QUICK_PAGES = 40
+BASELINE = REPO_ROOT / "benchmarks" / "extraction_baseline.json"
+FLOOR_MARGIN = 0.005
+
+
+def default_corpus() -> Path:
+    return Path(os.environ.get("NEWSDIFFS_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    url: str
+    html: bytes
+    body: str
+    title: str | None  # naeb only
+
+
+def load_pages(corpus: Path, dataset: str, quick: bool = False) -> list[Page]:
+    """The pages of one dataset (every ``QUICK_PAGES``-th subset when ``quick``)."""
+    folder = corpus / "extraction" / dataset
+    truth: dict[str, dict[str, Any]] = json.loads((folder / "truth.json").read_text("utf-8"))
+    ids = sorted(truth)
+    if quick:
+        ids = ids[:: max(1, len(ids) // QUICK_PAGES)]
+    pages = []
+    for page_id in ids:
+        record = truth[page_id]
+        html = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
+        pages.append(
+            Page(
+                page_id,
+                record.get("url") or "",
+                html,
+                record.get("articleBody") or "",
+                record.get("title"),
+            )
+        )
+    return pages
+
+
+@dataclass(frozen=True)
+class SystemScore:
+    body: BodyScore
+    title_exact: float | None = None
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    timings_ms: tuple[float, ...] = ()  # per page, not written to the JSON
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["timings_ms"]
+        return data
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def run_system(pages: list[Page], run: Callable[[Page], tuple[str, str | None]]) -> SystemScore:
+    """Score one extractor: ``run(page) -> (body text, title or None)``."""
+    scores, titles, timings = [], [], []
+    for page in pages:
+        started = time.perf_counter()
+        body, title = run(page)
+        timings.append((time.perf_counter() - started) * 1000)
+        scores.append(score_page(page.body, body))
+        if page.title is not None and title is not None:
+            titles.append(title_matches(page.title, title))
+    return SystemScore(
+        body=aggregate(scores),
+        title_exact=sum(titles) / len(titles) if titles else None,
+        median_ms=statistics.median(timings),
+        p95_ms=_percentile(timings, 0.95),
+        timings_ms=tuple(timings),
+    )
+
+
+def ours(page: Page) -> tuple[str, str | None]:
+    extracted = extract(page.html, page.url)
+    return "\n".join(extracted.paragraphs), extracted.title
+
+
+_GENERIC = GenericExtractor()
+
+
+def generic_only(page: Page) -> tuple[str, str | None]:
+    extracted = _GENERIC.extract(decode_html(page.html), page.url)
+    return ("\n".join(extracted.paragraphs), extracted.title) if extracted else ("", "")
+
+
+def trafilatura_alone(page: Page) -> tuple[str, str | None]:
+    return trafilatura.extract(page.html) or "", None
+
+
+def reference_outputs(corpus: Path) -> dict[str, dict[str, str]]:
+    """Stored outputs of other tools on zyte-aeb: ``{tool: {page id: body}}``."""
+    folder = corpus / "extraction" / "zyte-aeb" / "reference-outputs"
+    tools: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        if isinstance(data.get("output"), dict):
+            data = data["output"]
+        tools[path.stem] = {k: (v or {}).get("articleBody") or "" for k, v in data.items()}
+    return tools
+
+
+def score_reference(pages: list[Page], outputs: dict[str, str]) -> SystemScore:
+    return SystemScore(body=aggregate(score_page(p.body, outputs.get(p.id, "")) for p in pages))
+
+
+def evaluate_ours(corpus: Path, quick: bool = False) -> dict[str, SystemScore]:
+    """Our chain on each dataset (what the CI floor test checks)."""
+    return {name: run_system(load_pages(corpus, name, quick), ours) for name in DATASETS}
+
+
+def run(corpus: Path, quick: bool) -> dict[str, dict[str, SystemScore]]:
+    """Every system on every dataset it can be scored on: ``{system: {dataset: score}}``."""
+    pages = {name: load_pages(corpus, name, quick) for name in DATASETS}
+    results: dict[str, dict[str, SystemScore]] = {
+        "newsdiffs (chain)": {},
+        "newsdiffs (generic only)": {},
+        "trafilatura (defaults)": {},
+    }
+    for name, dataset_pages in pages.items():
+        results["newsdiffs (chain)"][name] = run_system(dataset_pages, ours)
+        results["newsdiffs (generic only)"][name] = run_system(dataset_pages, generic_only)
+        results["trafilatura (defaults)"][name] = run_system(dataset_pages, trafilatura_alone)
+    for tool, outputs in reference_outputs(corpus).items():
+        results[f"ref: {tool}"] = {"zyte-aeb": score_reference(pages["zyte-aeb"], outputs)}
+    return results
+
+
+def write_baseline(scores: dict[str, SystemScore]) -> None:
+    """Pin floors (measured minus ``FLOOR_MARGIN``) for tests/test_extraction_quality_floor.py."""
+    floors: dict[str, dict[str, float]] = {}
+    for name, score in scores.items():
+        metrics = {"precision": score.body.precision, "recall": score.body.recall}
+        metrics["f1"] = score.body.f1
+        if score.title_exact is not None:
+            metrics["title_exact"] = score.title_exact
+        floors[name] = {k: round(max(0.0, v - FLOOR_MARGIN), 4) for k, v in metrics.items()}
+    payload = {
+        "about": "CI floors: the extractor chain's measured scores minus the margin",
+        "margin": FLOOR_MARGIN,
+        "floors": floors,
+    }
+    BASELINE.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def print_table(results: dict[str, dict[str, SystemScore]]) -> None:
+    header = (
+        f"{'system':<26} {'aeb P':>6} {'aeb R':>6} {'aeb F1':>7} {'naeb P':>7} {'naeb R':>7} "
+        f"{'naeb F1':>7} {'title':>6} {'med ms':>7} {'p95 ms':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    ranked = sorted(results.items(), key=lambda item: -item[1]["zyte-aeb"].body.f1)
+    for system, by_dataset in ranked:
+        aeb, naeb = by_dataset.get("zyte-aeb"), by_dataset.get("naeb-dev")
+        timings = [t for s in by_dataset.values() for t in s.timings_ms]
+        median = statistics.median(timings) if timings else None
+        p95 = _percentile(timings, 0.95) if timings else None
+        print(
+            f"{system:<26} {_fmt(aeb and aeb.body.precision):>6} {_fmt(aeb and aeb.body.recall):>6}"
+            f" {_fmt(aeb and aeb.body.f1):>7} {_fmt(naeb and naeb.body.precision):>7}"
+            f" {_fmt(naeb and naeb.body.recall):>7} {_fmt(naeb and naeb.body.f1):>7}"
+            f" {_fmt(naeb and naeb.title_exact):>6}"
+            f" {_fmt(median, 1):>7} {_fmt(p95, 1):>7}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"score ~{QUICK_PAGES} pages a set")
+    parser.add_argument("--corpus", type=Path, default=default_corpus())
+    parser.add_argument(
+        "--write-baseline",
+        action="store_true",
+        help=f"pin the chain's scores minus {FLOOR_MARGIN} as CI floors in {BASELINE.name}",
+    )
+    args = parser.parse_args(argv)
+    if not (args.corpus / "extraction").exists():
+        print(f"corpus not found at {args.corpus}; set NEWSDIFFS_CORPUS", file=sys.stderr)
+        return 0
+    results = run(args.corpus, args.quick)
+    print_table(results)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "quick": args.quick,
+        "systems": {
+            system: {name: score.to_json() for name, score in by_dataset.items()}
+            for system, by_dataset in results.items()
+        },
+    }
+    RESULTS.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {RESULTS.relative_to(REPO_ROOT)}")
+    if args.write_baseline and not args.quick:
+        write_baseline(results["newsdiffs (chain)"])
+        print(f"wrote {BASELINE.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""`python -m newsdiffs`."""
+
+from newsdiffs.cli import main
+
+main()

@@ -1,0 +1,571 @@
+"""The ``newsdiffs`` command line: parse, call, print. Domain errors become one clean line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsdiffs import __version__
+from newsdiffs.clock import SystemClock
+from newsdiffs.core.humanize import fmt_datetime
+from newsdiffs.core.urls import lookup_variants
+from newsdiffs.errors import InputError, NewsdiffsError, NotFoundError
+from newsdiffs.fetching import Fetcher, FetchSettings
+from newsdiffs.models import Article, Source
+from newsdiffs.settings import Settings, load_settings
+from newsdiffs.storage import open_store
+from newsdiffs.storage.base import Store
+
+log = logging.getLogger("newsdiffs")
+
+
+def fetch_settings(settings: Settings) -> FetchSettings:
+    return FetchSettings(
+        user_agent=settings.user_agent,
+        timeout_s=settings.timeout_s,
+        max_bytes=settings.max_bytes,
+        max_redirects=settings.max_redirects,
+        retries=settings.retries,
+        per_host_concurrency=settings.per_host_concurrency,
+        per_host_delay_s=settings.per_host_delay_s,
+        respect_robots=settings.respect_robots,
+        allow_private_addresses=settings.allow_private_addresses,
+    )
+
+
+class Context:
+    """Settings plus a lazily opened store, shared by the commands."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.settings.db)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="newsdiffs")
+@click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file.")
+@click.option("--db", help="Database path or URL (default newsdiffs-data/newsdiffs.db).")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, db: str | None, verbose: bool) -> None:
+    """newsdiffs: watch news sites, keep every version of every article, show what changed.
+
+    \b
+    Example:
+      newsdiffs init && newsdiffs crawl --once && newsdiffs history https://example.com/news/1
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings = load_settings(config, overrides={"db": db})
+    ctx.obj = Context(settings)
+    ctx.call_on_close(ctx.obj.close)
+
+
+# --- setup and sources ---------------------------------------------------------------
+
+
+def _sources_from_settings(settings: Settings) -> list[Source]:
+    from newsdiffs.sources_file import load_default_sources, load_sources
+
+    if settings.sources_file:
+        return load_sources(Path(settings.sources_file))
+    return load_default_sources()
+
+
+@cli.command()
+@click.option("--empty", is_flag=True, help="Do not add the bundled default sources.")
+@pass_ctx
+def init(ctx: Context, empty: bool) -> None:
+    """Create the database and add the default sources (if it has none).
+
+    \b
+    Example:
+      newsdiffs --db news.db init
+    """
+    store = ctx.store
+    added = 0
+    if not empty and not store.list_sources():
+        for source in _sources_from_settings(ctx.settings):
+            store.upsert_source(source)
+            added += 1
+    totals = store.totals()
+    click.echo(
+        f"database ready at {ctx.settings.db}: {totals.sources} sources "
+        f"({added} added), {totals.articles} articles, {totals.versions} versions"
+    )
+
+
+@cli.group()
+def sources() -> None:
+    """Manage the outlets newsdiffs watches."""
+
+
+@sources.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def sources_list(ctx: Context, fmt: str) -> None:
+    """List sources with their endpoints and article counts.
+
+    \b
+    Example:
+      newsdiffs sources list --format json
+    """
+    store = ctx.store
+    counts = store.source_counts()
+    rows = store.list_sources()
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": s.name,
+                        "title": s.title,
+                        "home_url": s.home_url,
+                        "endpoints": [{"url": e.url, "kind": str(e.kind)} for e in s.endpoints],
+                        "articles": counts.get(s.name, (0, 0))[0],
+                        "versions": counts.get(s.name, (0, 0))[1],
+                    }
+                    for s in rows
+                ],
+                indent=2,
+            )
+        )
+        return
+    if not rows:
+        click.echo("no sources: add one with `newsdiffs sources add` or run `newsdiffs init`")
+    for s in rows:
+        articles, versions = counts.get(s.name, (0, 0))
+        click.echo(f"{s.name:<16} {articles:>6} articles {versions:>7} versions  {s.home_url}")
+        for e in s.endpoints:
+            click.echo(f"    {e.kind!s:<9} {e.url}")
+
+
+@sources.command("add")
+@click.argument("name")
+@click.argument("home_url")
+@click.option("--feed", "feeds", multiple=True, help="RSS/Atom/JSON feed URL (repeatable).")
+@click.option("--sitemap", "sitemaps", multiple=True, help="Sitemap URL (repeatable).")
+@click.option("--frontpage", "frontpages", multiple=True, help="Front page URL (repeatable).")
+@click.option("--link-pattern", help="Regex an article link on a front page must match.")
+@click.option("--exclude", multiple=True, help="Regex of URLs that are not articles.")
+@click.option("--title", default="", help="Display name.")
+@click.option("--poll-minutes", type=click.IntRange(1, 10_000), default=15)
+@pass_ctx
+def sources_add(
+    ctx: Context,
+    name: str,
+    home_url: str,
+    feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    frontpages: tuple[str, ...],
+    link_pattern: str | None,
+    exclude: tuple[str, ...],
+    title: str,
+    poll_minutes: int,
+) -> None:
+    """Add (or replace) a source.
+
+    \b
+    Example:
+      newsdiffs sources add guardian https://www.theguardian.com/ \\
+          --feed https://www.theguardian.com/world/rss
+    """
+    from datetime import timedelta
+
+    from newsdiffs.models import DiscoveryKind, Endpoint
+
+    _check_http_url(home_url)
+    every = timedelta(minutes=poll_minutes)
+    endpoints = (
+        [Endpoint(_check_http_url(u), DiscoveryKind.FEED, every) for u in feeds]
+        + [Endpoint(_check_http_url(u), DiscoveryKind.SITEMAP, every) for u in sitemaps]
+        + [
+            Endpoint(_check_http_url(u), DiscoveryKind.FRONTPAGE, every, link_pattern)
+            for u in frontpages
+        ]
+    )
+    if not endpoints:
+        raise InputError("give at least one --feed, --sitemap or --frontpage")
+    source = Source(
+        name=name,
+        home_url=home_url,
+        endpoints=tuple(endpoints),
+        exclude_patterns=exclude,
+        title=title or name,
+    )
+    ctx.store.upsert_source(source)
+    click.echo(f"source {name}: {len(endpoints)} endpoints")
+
+
+@sources.command("remove")
+@click.argument("name")
+@pass_ctx
+def sources_remove(ctx: Context, name: str) -> None:
+    """Stop watching a source (its articles and versions are kept).
+
+    \b
+    Example:
+      newsdiffs sources remove rt
+    """
+    if not ctx.store.remove_source(name):
+        raise NotFoundError(f"no source named {name!r}")
+    click.echo(f"removed source {name}")
+
+
+@sources.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_ctx
+def sources_import(ctx: Context, file: str) -> None:
+    """Import sources from an OPML file (or a newsdiffs TOML sources file).
+
+    \b
+    Example:
+      newsdiffs sources import feeds.opml
+    """
+    from newsdiffs.opml import parse_opml
+    from newsdiffs.sources_file import load_sources
+
+    path = Path(file)
+    if not path.is_file():
+        raise InputError(f"no such file: {file}")
+    found = load_sources(path) if path.suffix == ".toml" else parse_opml(path.read_bytes())
+    for source in found:
+        ctx.store.upsert_source(source)
+    endpoints = sum(len(s.endpoints) for s in found)
+    click.echo(f"imported {len(found)} sources with {endpoints} feeds from {file}")
+
+
+def _check_http_url(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        raise InputError(f"not an http(s) URL: {url}")
+    return url
+
+
+# --- tracking ------------------------------------------------------------------------
+
+
+def _runner(ctx: Context, fetcher: Fetcher) -> Any:
+    from newsdiffs.runner import Runner
+
+    return Runner(
+        ctx.store,
+        fetcher,
+        SystemClock(),
+        concurrency=ctx.settings.concurrency,
+        batch_size=ctx.settings.batch_size,
+        schedule_policy=ctx.settings.schedule_policy,
+    )
+
+
+@cli.command()
+@click.option("--once", is_flag=True, required=True, help="One pass: poll, check due, exit.")
+@pass_ctx
+def crawl(ctx: Context, once: bool) -> None:
+    """Poll every source and check every due article once, then exit.
+
+    \b
+    Example:
+      newsdiffs crawl --once
+    """
+    store = ctx.store
+
+    async def go() -> str:
+        async with Fetcher(fetch_settings(ctx.settings)) as fetcher:
+            stats = await _runner(ctx, fetcher).run_once(store.list_sources())
+        return str(stats.summary())
+
+    click.echo(asyncio.run(go()))
+
+
+@cli.command()
+@pass_ctx
+def run(ctx: Context) -> None:
+    """Run the tracker until interrupted: poll sources, check articles on schedule.
+
+    \b
+    Example:
+      newsdiffs run          # Ctrl-C to stop
+    """
+    store = ctx.store
+    if not store.list_sources():
+        raise InputError("no sources: run `newsdiffs init` or `newsdiffs sources add` first")
+
+    def progress(stats: Any) -> None:
+        click.echo(f"{fmt_datetime(SystemClock().now())} {stats.summary()}")
+
+    async def go() -> None:
+        async with Fetcher(fetch_settings(ctx.settings)) as fetcher:
+            await _runner(ctx, fetcher).run(store.list_sources, on_round=progress)
+
+    click.echo(f"tracking {len(store.list_sources())} sources into {ctx.settings.db}; Ctrl-C stops")
+    try:
+        asyncio.run(go())
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--source", default="adhoc", help="Source name to file it under.")
+@pass_ctx
+def check(ctx: Context, url: str, source: str) -> None:
+    """Track URL (if new) and check it now.
+
+    \b
+    Example:
+      newsdiffs check https://www.bbc.co.uk/news/world-12345678
+    """
+    from newsdiffs.core.urls import canonicalize_url
+    from newsdiffs.tracker import Tracker
+
+    canonical = canonicalize_url(_check_http_url(url))
+    store = ctx.store
+    if store.get_source(source) is None:
+        store.upsert_source(Source(name=source, home_url=canonical, title=source))
+    clock = SystemClock()
+    article = store.find_article(canonical)
+    if article is None:
+        article, _ = store.add_article(source, canonical, clock.now(), ctx.settings.schedule_policy)
+
+    async def go() -> Any:
+        async with Fetcher(fetch_settings(ctx.settings)) as fetcher:
+            return await Tracker(store, fetcher, clock).check(article)
+
+    report = asyncio.run(go())
+    when = fmt_datetime(report.next_check_at) if report.next_check_at else "never (retired)"
+    click.echo(f"{report.outcome}: article {report.article_id} {report.url}; next check {when}")
+
+
+def _find(store: Store, url: str) -> Article:
+    for candidate in lookup_variants(url):
+        article = store.find_article(candidate)
+        if article is not None:
+            return article
+    raise NotFoundError(f"not tracking {url}")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def history(ctx: Context, url: str, fmt: str) -> None:
+    """Show every version recorded for an article.
+
+    \b
+    Example:
+      newsdiffs history https://www.bbc.co.uk/news/world-12345678
+    """
+    store = ctx.store
+    article = _find(store, url)
+    versions = store.versions(article.id)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "article": {
+                        "id": article.id,
+                        "url": article.url,
+                        "source": article.source,
+                        "status": str(article.status),
+                    },
+                    "versions": [
+                        {
+                            "number": v.number,
+                            "captured_at": v.captured_at.isoformat(),
+                            "title": v.title,
+                            "paragraphs": list(v.paragraphs),
+                            "content_hash": v.content_hash,
+                            "extractor": v.extractor,
+                        }
+                        for v in versions
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(f"{article.url}  [{article.source}, {article.status}]")
+    click.echo(f"first seen {fmt_datetime(article.first_seen)}; {len(versions)} versions")
+    for v in versions:
+        words = len(" ".join(v.paragraphs).split())
+        click.echo(f"  v{v.number}  {fmt_datetime(v.captured_at)}  {words:>5} words  {v.title}")
+    for event in store.events(article.id):
+        click.echo(f"  event {event.kind} at {fmt_datetime(event.at)} {event.detail}")
+
+
+# --- offline tools -------------------------------------------------------------------
+
+
+def _read_html(file: str) -> bytes:
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read {file}: {error.strerror or error}") from None
+    if path.suffix == ".gz":
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise InputError(f"{file}: not a valid gzip file ({error})") from None
+    return data
+
+
+@cli.command("extract")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--url", default="", help="The page's URL (helps site adapters).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "text"]), default="jsonl")
+def extract_cmd(files: Sequence[str], url: str, fmt: str) -> None:
+    """Extract title, byline, dates and paragraphs from saved HTML files.
+
+    \b
+    Example:
+      newsdiffs extract page.html --url https://example.com/news/1 --format jsonl
+    """
+    from newsdiffs.extraction import extract
+
+    for file in files:
+        page = extract(_read_html(file), url or f"file://{Path(file).resolve()}")
+        if fmt == "text":
+            click.echo(f"# {page.title}\n")
+            click.echo("\n\n".join(page.paragraphs))
+            continue
+        click.echo(
+            json.dumps(
+                {
+                    "file": file,
+                    "url": url or None,
+                    "title": page.title,
+                    "byline": page.byline,
+                    "published": page.published.isoformat() if page.published else None,
+                    "updated": page.updated.isoformat() if page.updated else None,
+                    "paragraphs": list(page.paragraphs),
+                    "extractor": page.extractor,
+                },
+                ensure_ascii=False,
+            )
+        )
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--url", default="", help="The article's URL (helps site adapters).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+def compare(a: str, b: str, url: str, fmt: str) -> None:
+    """Would page B be recorded as a new version of page A, and why?
+
+    \b
+    Example:
+      newsdiffs compare a.html b.html --url https://example.com/news/1 --format json
+    """
+    from newsdiffs.compare import compare_pages
+
+    result = compare_pages(_read_html(a), _read_html(b), url or "https://example.invalid/")
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
+    else:
+        verdict = "new version" if result.new_version else "no new version"
+        click.echo(f"{verdict}: {result.reason}")
+
+
+@cli.command()
+@click.option(
+    "--for",
+    "seconds",
+    type=click.FloatRange(5, 3600),
+    default=90.0,
+    show_default=True,
+    help="Real seconds to run.",
+)
+@click.option("--articles", type=click.IntRange(5, 5000), default=30, show_default=True)
+@click.option(
+    "--speed",
+    type=click.FloatRange(1, 100_000),
+    default=3000.0,
+    show_default=True,
+    help="Simulated seconds per real second.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--keep", is_flag=True, help="Keep the demo database (path is printed).")
+@pass_ctx
+def demo(ctx: Context, seconds: float, articles: int, speed: float, fmt: str, keep: bool) -> None:
+    """Run the demo newsroom and the tracker on a fast clock, then print a summary.
+
+    \b
+    Example:
+      newsdiffs demo --for 90 --format json
+    """
+    from newsdiffs.demo_runner import run_demo
+
+    summary = run_demo(
+        seconds=seconds,
+        n_articles=articles,
+        speed=speed,
+        db=ctx.settings.db if keep else None,
+        progress=None if fmt == "json" else click.echo,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(summary.to_json_dict()))
+    else:
+        click.echo(summary.describe())
+
+
+# --- entry point ---------------------------------------------------------------------
+
+
+@contextmanager
+def _clean_errors() -> Iterator[None]:
+    try:
+        yield
+    except NewsdiffsError as error:
+        click.echo(f"newsdiffs: error: {error}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # the last line of defence: a bug, not bad input
+        if os.environ.get("NEWSDIFFS_DEBUG"):
+            raise
+        name = type(error).__name__
+        click.echo(
+            f"newsdiffs: internal error: {name}: {error} (set NEWSDIFFS_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(2)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    run_cli: Callable[..., Any] = cli.main
+    with _clean_errors():
+        run_cli(
+            args=list(argv) if argv is not None else None,
+            prog_name="newsdiffs",
+            standalone_mode=True,
+        )

@@ -1,0 +1,356 @@
+"""Shared HTML helpers for extractors: decoding, parsing, JSON-LD, meta tags, titles, dates.
+
+Everything here is pure (no I/O) and tolerant: bad input gives ``None`` or an empty
+result, never an exception. Site adapters may import these freely; names are stable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from html import unescape
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+HtmlElement = lxml_html.HtmlElement
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "askpublicnewsarticle",
+        "satiricalarticle",
+        "scholarlyarticle",
+        "techarticle",
+        "blogposting",
+        "liveblogposting",
+        "report",
+        "webpage_article",
+    }
+)
+# " - Site", " | Site", " — Site", " :: Site" at the end of a <title>.
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / ")
+
+
+def decode_html(data: str | bytes) -> str:
+    """Decode page bytes: BOM, then ``<meta charset>``, then UTF-8, then a detected charset."""
+    if isinstance(data, str):
+        return data
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        codec = declared.group(1).decode("ascii", errors="ignore").lower()
+        if codec in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
+            codec = "cp1252"  # what browsers do
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best)
+    return data.decode("cp1252", errors="replace")
+
+
+def parse_html(html: str | bytes) -> HtmlElement | None:
+    """Parse a page with lxml; ``None`` when there is no document to speak of."""
+    text = decode_html(html)
+    # lxml refuses str input that carries an XML encoding declaration.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    if not text.strip():
+        return None
+    try:
+        doc = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+    return doc
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of whitespace, drop zero-width characters, strip the ends."""
+    return _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def element_text(element: HtmlElement) -> str:
+    """The whitespace-normalised text of an element and its descendants."""
+    return normalize_space(element.text_content())
+
+
+def meta_content(doc: HtmlElement, *keys: str) -> str | None:
+    """The first non-empty ``<meta property|name|itemprop=key content=...>`` among ``keys``."""
+    for key in keys:
+        wanted = key.lower()
+        for meta in doc.iter("meta"):
+            for attr in ("property", "name", "itemprop"):
+                if (meta.get(attr) or "").strip().lower() == wanted:
+                    value = meta.get("content") or ""
+                    value = normalize_space(unescape(value) if "&" in value else value)
+                    if value:
+                        return value
+    return None
+
+
+def canonical_url(doc: HtmlElement) -> str | None:
+    """``<link rel=canonical href>``, else ``og:url``, as found on the page."""
+    for link in doc.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rels and href:
+            return href
+    return meta_content(doc, "og:url")
+
+
+def html_language(doc: HtmlElement) -> str | None:
+    """``<html lang>`` (or ``og:locale`` / content-language meta), e.g. ``"en-GB"``."""
+    lang = (doc.get("lang") or doc.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
+    if not lang:
+        lang = meta_content(doc, "og:locale", "content-language", "language") or ""
+    lang = lang.replace("_", "-").split(",")[0].strip()
+    return lang or None
+
+
+def _walk_json_ld(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_json_ld(item)
+    elif isinstance(node, dict):
+        yield node
+        graph = node.get("@graph")
+        if graph is not None:
+            yield from _walk_json_ld(graph)
+        main = node.get("mainEntity")
+        if isinstance(main, dict | list):
+            yield from _walk_json_ld(main)
+
+
+def json_ld_objects(doc: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, with ``@graph`` and ``mainEntity`` flattened."""
+    objects: list[dict[str, Any]] = []
+    for script in doc.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if raw.startswith("<!--"):
+            raw = raw.removeprefix("<!--").removesuffix("-->")
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        objects.extend(_walk_json_ld(data))
+    return objects
+
+
+def _types_of(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.rsplit("/", 1)[-1].lower() for k in kinds if isinstance(k, str)}
+
+
+def json_ld_articles(doc: HtmlElement) -> list[dict[str, Any]]:
+    """JSON-LD objects whose ``@type`` is an Article kind (NewsArticle, BlogPosting, ...)."""
+    return [obj for obj in json_ld_objects(doc) if _types_of(obj) & _ARTICLE_TYPES]
+
+
+def json_ld_text(value: Any) -> str | None:
+    """A JSON-LD value as plain text (first item of a list, ``@value`` / ``name`` of a dict)."""
+    if isinstance(value, list):
+        for item in value:
+            text = json_ld_text(item)
+            if text:
+                return text
+        return None
+    if isinstance(value, dict):
+        return json_ld_text(value.get("@value") or value.get("name"))
+    if isinstance(value, str):
+        text = normalize_space(unescape(value) if "&" in value else value)
+        return text or None
+    return None
+
+
+def json_ld_authors(article: dict[str, Any]) -> list[str]:
+    """Author names of a JSON-LD article (Person/Organization objects, strings or lists)."""
+    names: list[str] = []
+    value = article.get("author") or article.get("creator")
+    items: Iterable[Any] = value if isinstance(value, list) else [value]
+    for item in items:
+        name = json_ld_text(item.get("name")) if isinstance(item, dict) else json_ld_text(item)
+        if name and name not in names and not name.startswith(("http://", "https://")):
+            names.append(name)
+    return names
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """An ISO-8601-ish or RFC-2822 date/time as an aware datetime (UTC when it has no zone)."""
+    if not value:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    iso = re.sub(r"Z$", "+00:00", text)
+    iso = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", iso)  # +0100 -> +01:00
+    parsed: datetime | None
+    try:
+        parsed = datetime.fromisoformat(iso)
+    except ValueError:
+        parsed = _parse_rfc2822(text)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _parse_rfc2822(text: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def site_names_for(url: str, *names: str | None) -> list[str]:
+    """Names a site may put around its titles: given names plus the URL's host labels."""
+    found = [n for n in names if n]
+    host = urlsplit(url).hostname or "" if url else ""
+    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
+    if len(labels) >= 2:
+        found.extend([labels[-2], ".".join(labels[-2:])])
+    return found
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def clean_title(title: str, site_names: Iterable[str] = ()) -> str:
+    """Strip a trailing `` - Site`` / `` | Site`` from a ``<title>``-like string.
+
+    A suffix is removed when it names one of ``site_names`` (compared ignoring case and
+    punctuation) or when it is short (at most four words) and the part before it is
+    clearly longer. A leading ``Site | `` is removed when it names a site.
+    """
+    text = normalize_space(title)
+    names = {_compact(n) for n in site_names if n and n.strip()}
+    names.discard("")
+    for _ in range(3):
+        stripped = _strip_one_suffix(text, names)
+        if stripped == text:
+            break
+        text = stripped
+    for sep in _TITLE_SEPARATORS:
+        head, found, rest = text.partition(sep)
+        if found and _compact(head) in names and len(rest) > len(head):
+            text = rest.strip()
+            break
+    return text
+
+
+def _strip_one_suffix(text: str, names: set[str]) -> str:
+    best: str | None = None
+    for sep in _TITLE_SEPARATORS:
+        if sep not in text:
+            continue
+        head, _, tail = text.rpartition(sep)
+        head, tail = head.strip(), tail.strip()
+        if not head:
+            continue
+        is_site = _compact(tail) in names or (
+            len(tail.split()) <= 4 and len(head) > max(2 * len(tail), 20)
+        )
+        if is_site and (best is None or len(head) > len(best)):
+            best = head
+    return best if best is not None else text
+
+
+def markup_to_text(text: str) -> str:
+    """Plain text of a string that may hold HTML tags or entities; line breaks kept."""
+    if "<" in text and re.search(r"</?[a-zA-Z][^>]*>", text):
+        text = re.sub(r"(?i)<br\s*/?>|</p\s*>|</h\d\s*>|</li\s*>", "\n", text)
+        text = re.sub(r"<[^>]+>", " ", text)
+    return unescape(text) if "&" in text else text
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """What the page says about itself outside the article body."""
+
+    headline: str | None = None  # JSON-LD headline
+    og_title: str | None = None
+    html_title: str | None = None  # <title>
+    site_name: str | None = None
+    byline: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    canonical_url: str | None = None
+    language: str | None = None
+    article_body: str | None = None  # JSON-LD articleBody
+
+
+def read_metadata(doc: HtmlElement) -> PageMetadata:
+    """Collect JSON-LD article fields, meta tags, canonical URL and language of a page."""
+    articles = json_ld_articles(doc)
+    headline = byline = body = None
+    published = updated = None
+    for article in articles:
+        headline = headline or json_ld_text(article.get("headline") or article.get("name"))
+        authors = json_ld_authors(article)
+        byline = byline or (", ".join(authors) if authors else None)
+        published = published or parse_datetime(json_ld_text(article.get("datePublished")))
+        updated = updated or parse_datetime(json_ld_text(article.get("dateModified")))
+        raw_body = article.get("articleBody")
+        if isinstance(raw_body, str) and raw_body.strip() and body is None:
+            body = markup_to_text(raw_body)
+    title_el = doc.find(".//title")
+    html_title = element_text(title_el) if title_el is not None else None
+    site_name = meta_content(doc, "og:site_name", "application-name")
+    if byline is None:
+        meta_author = meta_content(doc, "author", "article:author", "byl", "dc.creator")
+        if meta_author and not meta_author.startswith(("http://", "https://")):
+            byline = meta_author
+    published = published or parse_datetime(
+        meta_content(doc, "article:published_time", "datePublished", "pubdate", "dc.date")
+    )
+    updated = updated or parse_datetime(
+        meta_content(doc, "article:modified_time", "og:updated_time", "dateModified")
+    )
+    return PageMetadata(
+        headline=headline,
+        og_title=meta_content(doc, "og:title", "twitter:title"),
+        html_title=html_title or None,
+        site_name=site_name,
+        byline=byline,
+        published=published,
+        updated=updated,
+        canonical_url=canonical_url(doc),
+        language=html_language(doc),
+        article_body=body,
+    )

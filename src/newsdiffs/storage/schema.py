@@ -1,0 +1,191 @@
+"""The SQL schema as SQLAlchemy Core tables.
+
+This module describes the *current* schema for queries and for checking that the Alembic
+migrations produce it (``tests/test_migrations.py``). The migrations in
+``storage/migrations/versions`` are what actually create and change tables: when you change
+a table here, add a migration.
+
+Times are stored as naive UTC (:class:`UTCDateTime`) and come back timezone-aware.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, stored as naive UTC. Naive input is a bug: rejected."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given to the store")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+# 64-bit ids on PostgreSQL; INTEGER PRIMARY KEY (the rowid) on SQLite.
+Id: Any = BigInteger().with_variant(Integer(), "sqlite")
+
+# Stable constraint names, so migrations can refer to them on every backend.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("home_url", Text, nullable=False),
+    Column("endpoints", JSON, nullable=False),
+    Column("include_patterns", JSON, nullable=False),
+    Column("exclude_patterns", JSON, nullable=False),
+)
+
+endpoint_state = Table(
+    "endpoint_state",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("last_polled_at", UTCDateTime),
+    Column("etag", Text),
+    Column("last_modified", Text),
+)
+
+# ``source`` is deliberately not a foreign key: removing a source keeps its articles.
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("source", String(100), nullable=False),
+    Column("url", Text, nullable=False, unique=True),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("next_check_at", UTCDateTime),
+    Column("check_interval_s", Float, nullable=False, default=0.0),
+    Column("last_checked_at", UTCDateTime),
+    Column("last_changed_at", UTCDateTime),
+    Column("version_count", Integer, nullable=False, default=0),
+    Column("title", Text, nullable=False, default=""),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("schedule_policy", String(40), nullable=False),
+    Index("ix_articles_due", "status", "next_check_at"),
+    Index("ix_articles_source_id", "source", "id"),
+)
+
+article_aliases = Table(
+    "article_aliases",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column(
+        "article_id",
+        Id,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+
+# raw_html is the last column: SQLite then reads the other columns without its overflow pages.
+versions = Table(
+    "versions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("captured_at", UTCDateTime, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("byline", Text),
+    Column("published", UTCDateTime),
+    Column("updated", UTCDateTime),
+    Column("paragraphs", JSON, nullable=False),
+    Column("content_hash", String(128), nullable=False),
+    Column("extractor", String(100), nullable=False),
+    Column("raw_html", LargeBinary, nullable=False),
+    UniqueConstraint("article_id", "number"),
+    CheckConstraint("number >= 1", name="number_positive"),
+    Index("ix_versions_captured_at", "captured_at"),
+)
+
+checks = Table(
+    "checks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+    Column("outcome", String(40), nullable=False),
+    Column("http_status", Integer),
+    Column("bytes", Integer, nullable=False, default=0),
+    Column("duration_ms", Float, nullable=False, default=0.0),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_checks_article_id_checked_at", "article_id", "checked_at"),
+    Index("ix_checks_checked_at", "checked_at"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    CheckConstraint("kind <> ''", name="kind_not_empty"),
+    Index("ix_events_article_id_at", "article_id", "at"),
+)
+
+# Full-text index objects, created by the migrations with raw SQL (Core has no virtual tables
+# or tsvector indexes): SQLite FTS5 reading through a view, PostgreSQL tsvector columns, both
+# kept in sync by triggers. Names with this prefix are skipped when comparing schema and
+# migrations.
+FTS_PREFIX = "versions_fts"
+
+__all__ = [
+    "FTS_PREFIX",
+    "UTCDateTime",
+    "article_aliases",
+    "articles",
+    "checks",
+    "endpoint_state",
+    "events",
+    "metadata",
+    "sources",
+    "versions",
+]

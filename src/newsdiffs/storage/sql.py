@@ -1,0 +1,468 @@
+"""SqlStore: the Store protocol on SQLAlchemy Core (SQLite by default, PostgreSQL ready).
+
+Open one with :func:`newsdiffs.storage.open_store`. One engine per store; every public
+method is one short transaction. Database failures surface as StorageError with a one-line
+message, missing ids as NotFoundError; domain objects go in and out, never rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from newsdiffs.errors import InputError, NotFoundError, StorageError
+from newsdiffs.models import (
+    Article,
+    ArticleEvent,
+    ArticleStatus,
+    Check,
+    CheckResult,
+    Source,
+    Version,
+)
+from newsdiffs.storage.base import EndpointState, SearchHit, Totals
+from newsdiffs.storage.convert import (
+    ARTICLE_COLUMNS,
+    VERSION_COLUMNS,
+    article_from_row,
+    check_from_row,
+    decompress,
+    endpoint_state_from_row,
+    event_from_row,
+    source_from_row,
+    source_values,
+    version_from_row,
+)
+from newsdiffs.storage.engine import writer
+from newsdiffs.storage.fulltext import search_versions
+from newsdiffs.storage.recording import inserted_id, write_check
+from newsdiffs.storage.schema import (
+    UTCDateTime,
+    article_aliases,
+    articles,
+    checks,
+    endpoint_state,
+    events,
+    sources,
+    versions,
+)
+
+CHECKED_STATUSES = (ArticleStatus.ACTIVE.value, ArticleStatus.GONE.value)
+_SELECT_ARTICLE = select(*ARTICLE_COLUMNS)
+_SELECT_VERSION = select(*VERSION_COLUMNS)
+
+# Hot statements are built once with bind parameters: SQLAlchemy then skips rebuilding the
+# cache key, which costs more than running the query on SQLite.
+_ARTICLE_BY_ID = _SELECT_ARTICLE.where(articles.c.id == bindparam("id"))
+_ARTICLE_BY_URL = _SELECT_ARTICLE.where(articles.c.url == bindparam("url"))
+_ARTICLE_BY_ALIAS = _SELECT_ARTICLE.join(
+    article_aliases, article_aliases.c.article_id == articles.c.id
+).where(article_aliases.c.url == bindparam("url"))
+_DUE_ARTICLES = (
+    _SELECT_ARTICLE.where(
+        articles.c.status.in_(CHECKED_STATUSES),
+        articles.c.next_check_at <= bindparam("now", type_=UTCDateTime()),
+    )
+    .order_by(articles.c.next_check_at, articles.c.id)
+    .limit(bindparam("limit"))
+)
+_VERSIONS_OF = _SELECT_VERSION.where(versions.c.article_id == bindparam("article_id")).order_by(
+    versions.c.number
+)
+_VERSION_BY_ID = _SELECT_VERSION.where(versions.c.id == bindparam("id"))
+_VERSION_AT = _SELECT_VERSION.where(
+    versions.c.article_id == bindparam("article_id"), versions.c.number == bindparam("number")
+)
+_LATEST_VERSION = (
+    _SELECT_VERSION.where(versions.c.article_id == bindparam("article_id"))
+    .order_by(versions.c.number.desc())
+    .limit(1)
+)
+_RAW_HTML = select(versions.c.raw_html).where(versions.c.id == bindparam("id"))
+_HASH_COUNTS = (
+    select(versions.c.content_hash, func.count())
+    .where(versions.c.article_id == bindparam("article_id"))
+    .group_by(versions.c.content_hash)
+)
+_CHECKS_OF = (
+    select(checks)
+    .where(checks.c.article_id == bindparam("article_id"))
+    .order_by(checks.c.checked_at.desc(), checks.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_EVENTS_OF = (
+    select(events)
+    .where(events.c.article_id == bindparam("article_id"))
+    .order_by(events.c.at, events.c.id)
+)
+
+
+def describe_error(error: SQLAlchemyError) -> str:
+    """One line from a SQLAlchemy error: the driver's message without the SQL."""
+    original = getattr(error, "orig", None)
+    message = str(original) if original is not None else str(error)
+    lines = message.strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+class SqlStore:
+    """The Store protocol over one SQLAlchemy engine. Thread-safe; close() when done."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = writer(engine)
+
+    # --- plumbing ----------------------------------------------------------------------
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except SQLAlchemyError as error:
+            raise StorageError(f"database read failed: {describe_error(error)}") from error
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        try:
+            with self._writer.begin() as connection:
+                yield connection
+        except SQLAlchemyError as error:
+            raise StorageError(f"database write failed: {describe_error(error)}") from error
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- sources -----------------------------------------------------------------------
+    def upsert_source(self, source: Source) -> None:
+        values = source_values(source)
+        with self._writing() as connection:
+            changed = connection.execute(
+                update(sources).where(sources.c.name == source.name).values(values)
+            )
+            if changed.rowcount == 0:
+                connection.execute(insert(sources).values(values))
+
+    def get_source(self, name: str) -> Source | None:
+        with self._reading() as connection:
+            row = connection.execute(select(sources).where(sources.c.name == name)).first()
+        return None if row is None else source_from_row(row)
+
+    def list_sources(self) -> list[Source]:
+        with self._reading() as connection:
+            rows = connection.execute(select(sources).order_by(sources.c.name)).all()
+        return [source_from_row(row) for row in rows]
+
+    def remove_source(self, name: str) -> bool:
+        """Remove a source; its active and gone articles stay, retired."""
+        with self._writing() as connection:
+            row = connection.execute(select(sources).where(sources.c.name == name)).first()
+            if row is None:
+                return False
+            endpoint_urls = [endpoint.url for endpoint in source_from_row(row).endpoints]
+            connection.execute(delete(sources).where(sources.c.name == name))
+            connection.execute(
+                delete(endpoint_state).where(endpoint_state.c.url.in_(endpoint_urls))
+            )
+            connection.execute(
+                update(articles)
+                .where(articles.c.source == name, articles.c.status.in_(CHECKED_STATUSES))
+                .values(status=ArticleStatus.RETIRED.value, next_check_at=None)
+            )
+        return True
+
+    def endpoint_state(self, url: str) -> EndpointState:
+        with self._reading() as connection:
+            row = connection.execute(
+                select(endpoint_state).where(endpoint_state.c.url == url)
+            ).first()
+        return EndpointState(url) if row is None else endpoint_state_from_row(row)
+
+    def save_endpoint_state(self, state: EndpointState) -> None:
+        values = {
+            "last_polled_at": state.last_polled_at,
+            "etag": state.etag,
+            "last_modified": state.last_modified,
+        }
+        with self._writing() as connection:
+            changed = connection.execute(
+                update(endpoint_state).where(endpoint_state.c.url == state.url).values(values)
+            )
+            if changed.rowcount == 0:
+                connection.execute(insert(endpoint_state).values(url=state.url, **values))
+
+    # --- articles ----------------------------------------------------------------------
+    def add_article(
+        self, source: str, url: str, now: datetime, policy: str = "newssniffer"
+    ) -> tuple[Article, bool]:
+        try:
+            with self._writer.begin() as connection:
+                return self._add_article(connection, source, url, now, policy)
+        except IntegrityError:
+            pass  # another writer added this URL between our look-up and insert: find it
+        except SQLAlchemyError as error:
+            raise StorageError(f"database write failed: {describe_error(error)}") from error
+        with self._writing() as connection:
+            return self._add_article(connection, source, url, now, policy)
+
+    def _add_article(
+        self, connection: Connection, source: str, url: str, now: datetime, policy: str
+    ) -> tuple[Article, bool]:
+        existing = _find_article(connection, url)
+        if existing is not None:
+            return existing, False
+        article = Article(
+            id=0, source=source, url=url, first_seen=now, next_check_at=now, schedule_policy=policy
+        )
+        values = {
+            "source": source,
+            "url": url,
+            "first_seen": now,
+            "status": article.status.value,
+            "next_check_at": now,
+            "check_interval_s": 0.0,
+            "version_count": 0,
+            "title": "",
+            "schedule_policy": policy,
+        }
+        inserted = connection.execute(insert(articles).values(values))
+        return replace(article, id=inserted_id(inserted)), True
+
+    def add_alias(self, article_id: int, url: str) -> None:
+        """Map ``url`` to the article. A URL already known (to any article) is left alone."""
+        with self._writing() as connection:
+            _require_article(connection, article_id)
+            if _find_article(connection, url) is not None:
+                return
+            connection.execute(insert(article_aliases).values(url=url, article_id=article_id))
+
+    def find_article(self, url: str) -> Article | None:
+        with self._reading() as connection:
+            return _find_article(connection, url)
+
+    def get_article(self, article_id: int) -> Article:
+        with self._reading() as connection:
+            return _require_article(connection, article_id)
+
+    def list_articles(
+        self, source: str | None = None, offset: int = 0, limit: int = 50
+    ) -> list[Article]:
+        """Newest tracked first."""
+        statement = _SELECT_ARTICLE.order_by(articles.c.id.desc()).offset(offset).limit(limit)
+        if source is not None:
+            statement = statement.where(articles.c.source == source)
+        with self._reading() as connection:
+            return [article_from_row(row) for row in connection.execute(statement)]
+
+    def count_articles(self, source: str | None = None) -> int:
+        statement = select(func.count()).select_from(articles)
+        if source is not None:
+            statement = statement.where(articles.c.source == source)
+        with self._reading() as connection:
+            return int(connection.execute(statement).scalar_one())
+
+    def due_articles(self, now: datetime, limit: int = 100) -> list[Article]:
+        with self._reading() as connection:
+            rows = connection.execute(_DUE_ARTICLES, {"now": now, "limit": limit})
+            return [article_from_row(row) for row in rows]
+
+    def next_due_at(self) -> datetime | None:
+        statement = select(func.min(articles.c.next_check_at)).where(
+            articles.c.status.in_(CHECKED_STATUSES)
+        )
+        with self._reading() as connection:
+            value: datetime | None = connection.execute(statement).scalar_one()
+        # min() loses the column type on some backends: make sure the value is aware UTC.
+        return _as_utc(value)
+
+    def set_status(self, article_id: int, status: str) -> None:
+        """Set an article's status. Retiring clears next_check_at; (re)activating an
+        article without one makes it due at once. Raises InputError, NotFoundError."""
+        try:
+            new_status = ArticleStatus(status)
+        except ValueError as error:
+            raise InputError(f"unknown article status {status!r}") from error
+        values: dict[str, Any] = {"status": new_status.value}
+        if new_status is ArticleStatus.RETIRED:
+            values["next_check_at"] = None
+        elif new_status.value in CHECKED_STATUSES:
+            values["next_check_at"] = func.coalesce(
+                articles.c.next_check_at, articles.c.last_checked_at, articles.c.first_seen
+            )
+        with self._writing() as connection:
+            changed = connection.execute(
+                update(articles).where(articles.c.id == article_id).values(values)
+            )
+            if changed.rowcount == 0:
+                raise NotFoundError(f"no article with id {article_id}")
+
+    # --- checks and versions -----------------------------------------------------------
+    def record_check(self, result: CheckResult) -> Version | None:
+        """Write check, version, events and schedule in one transaction (see Store).
+
+        Validators: ``result.etag``/``last_modified`` of None keep the stored ones.
+        Raises NotFoundError for an unknown article, StorageError if the write fails (then
+        nothing at all was written).
+        """
+        try:
+            with self._writer.begin() as connection:
+                return write_check(connection, result)
+        except IntegrityError:
+            pass  # perhaps a concurrent writer took this version number: once more
+        except SQLAlchemyError as error:
+            raise StorageError(f"recording a check failed: {describe_error(error)}") from error
+        try:
+            with self._writer.begin() as connection:
+                return write_check(connection, result)
+        except SQLAlchemyError as error:
+            raise StorageError(f"recording a check failed: {describe_error(error)}") from error
+
+    def versions(self, article_id: int) -> list[Version]:
+        with self._reading() as connection:
+            rows = connection.execute(_VERSIONS_OF, {"article_id": article_id})
+            return [version_from_row(row) for row in rows]
+
+    def get_version(self, version_id: int) -> Version:
+        with self._reading() as connection:
+            row = connection.execute(_VERSION_BY_ID, {"id": version_id}).first()
+        if row is None:
+            raise NotFoundError(f"no version with id {version_id}")
+        return version_from_row(row)
+
+    def version_at(self, article_id: int, number: int) -> Version:
+        with self._reading() as connection:
+            parameters = {"article_id": article_id, "number": number}
+            row = connection.execute(_VERSION_AT, parameters).first()
+        if row is None:
+            raise NotFoundError(f"article {article_id} has no version {number}")
+        return version_from_row(row)
+
+    def latest_version(self, article_id: int) -> Version | None:
+        with self._reading() as connection:
+            row = connection.execute(_LATEST_VERSION, {"article_id": article_id}).first()
+        return None if row is None else version_from_row(row)
+
+    def raw_html(self, version_id: int) -> bytes:
+        with self._reading() as connection:
+            stored = connection.execute(_RAW_HTML, {"id": version_id}).scalar_one_or_none()
+        if stored is None:
+            raise NotFoundError(f"no version with id {version_id}")
+        return decompress(stored)
+
+    def hash_counts(self, article_id: int) -> dict[str, int]:
+        with self._reading() as connection:
+            rows = connection.execute(_HASH_COUNTS, {"article_id": article_id})
+            return {content_hash: n for content_hash, n in rows}
+
+    def checks(self, article_id: int, limit: int = 50) -> list[Check]:
+        """Newest first."""
+        with self._reading() as connection:
+            rows = connection.execute(_CHECKS_OF, {"article_id": article_id, "limit": limit})
+            return [check_from_row(row) for row in rows]
+
+    def events(self, article_id: int) -> list[ArticleEvent]:
+        """Oldest first."""
+        with self._reading() as connection:
+            rows = connection.execute(_EVENTS_OF, {"article_id": article_id})
+            return [event_from_row(row) for row in rows]
+
+    # --- overviews ---------------------------------------------------------------------
+    def totals(self) -> Totals:
+        with self._reading() as connection:
+            counts = [
+                int(connection.execute(select(func.count()).select_from(t)).scalar_one())
+                for t in (articles, versions, sources)
+            ]
+        return Totals(articles=counts[0], versions=counts[1], sources=counts[2])
+
+    def last_check_at(self) -> datetime | None:
+        with self._reading() as connection:
+            value = connection.execute(select(func.max(checks.c.checked_at))).scalar_one()
+        return _as_utc(value)
+
+    def source_counts(self) -> dict[str, tuple[int, int]]:
+        statement = select(
+            articles.c.source, func.count(), func.coalesce(func.sum(articles.c.version_count), 0)
+        ).group_by(articles.c.source)
+        with self._reading() as connection:
+            counts = {name: (0, 0) for name in connection.execute(select(sources.c.name)).scalars()}
+            for name, n_articles, n_versions in connection.execute(statement):
+                counts[name] = (int(n_articles), int(n_versions))
+        return dict(sorted(counts.items()))
+
+    def latest_changes(
+        self,
+        offset: int = 0,
+        limit: int = 50,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[tuple[Article, Version]]:
+        statement = (
+            select(*VERSION_COLUMNS, *ARTICLE_COLUMNS)
+            .join(articles, articles.c.id == versions.c.article_id)
+            .where(versions.c.number >= 2, articles.c.status != ArticleStatus.HIDDEN.value)
+            .order_by(versions.c.captured_at.desc(), versions.c.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        if source is not None:
+            statement = statement.where(articles.c.source == source)
+        if since is not None:
+            statement = statement.where(versions.c.captured_at >= since)
+        if until is not None:
+            statement = statement.where(versions.c.captured_at < until)
+        with self._reading() as connection:
+            rows = connection.execute(statement).all()
+        split = len(VERSION_COLUMNS)
+        return [(article_from_row(row[split:]), version_from_row(row[:split])) for row in rows]
+
+    def search(
+        self, query: str, source: str | None = None, offset: int = 0, limit: int = 20
+    ) -> list[SearchHit]:
+        """Full-text search (see Store.search): SQLite FTS5 or PostgreSQL tsvector."""
+        with self._reading() as connection:
+            return search_versions(connection, query, source, offset, limit)
+
+
+def _find_article(connection: Connection, url: str) -> Article | None:
+    row = connection.execute(_ARTICLE_BY_URL, {"url": url}).first()
+    if row is None:
+        row = connection.execute(_ARTICLE_BY_ALIAS, {"url": url}).first()
+    return None if row is None else article_from_row(row)
+
+
+def _require_article(connection: Connection, article_id: int) -> Article:
+    row = connection.execute(_ARTICLE_BY_ID, {"id": article_id}).first()
+    if row is None:
+        raise NotFoundError(f"no article with id {article_id}")
+    return article_from_row(row)
+
+
+def _as_utc(value: Any) -> datetime | None:
+    """Aggregates (min, max) may come back untyped: a naive datetime or an SQLite string."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise StorageError(f"unexpected timestamp {value!r} from the database")
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""Request dependencies shared by the routers."""

@@ -1,0 +1,221 @@
+"""Atom and RSS 2.0 feeds of changes: latest, per source, per article, per search.
+
+Entries carry stable ``tag:`` ids (one per version or per search hit) and link to the diff.
+Documents are built with ElementTree, so all text is escaped; characters XML cannot hold
+are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Annotated, Literal
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START
+from newsdiffs.web.context import WebContext, get_context
+from newsdiffs.web.listings import (
+    KIND_LABELS,
+    ChangeItem,
+    latest_changes,
+    search_page,
+    source_row,
+)
+from newsdiffs.web.pages import ArticleId, OptionalText
+from newsdiffs.web.viewmodels import ChangeSummary, article_view
+
+FeedFormat = Literal["atom", "rss"]
+ATOM_NS = "http://www.w3.org/2005/Atom"
+TAG_DATE = "2026"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+
+
+def clean(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry."""
+    return _XML_INVALID.sub("", text)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    link: str
+    updated: datetime
+    summary: str
+    author: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: str
+    title: str
+    link: str  # the HTML page the feed belongs to
+    self_link: str
+    entries: tuple[FeedEntry, ...]
+
+    @property
+    def updated(self) -> datetime:
+        return max((entry.updated for entry in self.entries), default=_EPOCH)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = clean(text)
+    return element
+
+
+def to_atom(feed: Feed) -> bytes:
+    root = ET.Element("feed", {"xmlns": ATOM_NS})
+    _sub(root, "id", feed.id)
+    _sub(root, "title", feed.title)
+    _sub(root, "updated", feed.updated.isoformat())
+    _sub(root, "link", rel="alternate", type="text/html", href=feed.link)
+    _sub(root, "link", rel="self", type=MEDIA_TYPES["atom"], href=feed.self_link)
+    _sub(root, "generator", "newsdiffs")
+    for entry in feed.entries:
+        item = _sub(root, "entry")
+        _sub(item, "id", entry.id)
+        _sub(item, "title", entry.title)
+        _sub(item, "updated", entry.updated.isoformat())
+        _sub(item, "link", rel="alternate", type="text/html", href=entry.link)
+        _sub(_sub(item, "author"), "name", entry.author)
+        _sub(item, "summary", entry.summary, type="text")
+    return _serialize(root)
+
+
+def to_rss(feed: Feed) -> bytes:
+    root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS})
+    channel = _sub(root, "channel")
+    _sub(channel, "title", feed.title)
+    _sub(channel, "link", feed.link)
+    _sub(channel, "description", feed.title)
+    _sub(channel, "atom:link", rel="self", type=MEDIA_TYPES["rss"], href=feed.self_link)
+    _sub(channel, "lastBuildDate", format_datetime(feed.updated.astimezone(UTC), usegmt=True))
+    for entry in feed.entries:
+        item = _sub(channel, "item")
+        _sub(item, "title", entry.title)
+        _sub(item, "link", entry.link)
+        _sub(item, "guid", entry.id, isPermaLink="false")
+        _sub(item, "pubDate", format_datetime(entry.updated.astimezone(UTC), usegmt=True))
+        _sub(item, "description", entry.summary)
+    return _serialize(root)
+
+
+def _serialize(root: ET.Element) -> bytes:
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return body
+
+
+def render_feed(feed: Feed, fmt: FeedFormat) -> Response:
+    body = to_atom(feed) if fmt == "atom" else to_rss(feed)
+    return Response(body, media_type=MEDIA_TYPES[fmt] + "; charset=utf-8")
+
+
+class FeedBuilder:
+    """Ids and absolute links for one request's host."""
+
+    def __init__(self, request: Request) -> None:
+        self.base = str(request.base_url).rstrip("/")
+        self.self_link = str(request.url)
+        self.authority = request.url.hostname or "localhost"
+
+    def tag(self, specific: str) -> str:
+        return f"tag:{self.authority},{TAG_DATE}:{quote(specific, safe='/')}"
+
+    def change_entry(self, item: ChangeItem) -> FeedEntry:
+        article, version, change = item.article, item.version, item.change
+        return FeedEntry(
+            id=self.tag(f"article/{article.id}/version/{version.number}"),
+            title=f"{version.title or article.url} (version {version.number})",
+            link=f"{self.base}/articles/{article.id}/diff/{version.number - 1}/{version.number}",
+            updated=version.captured_at,
+            summary=describe(change, article.source),
+            author=article.source,
+        )
+
+    def feed(self, specific: str, title: str, page: str, entries: Sequence[FeedEntry]) -> Feed:
+        return Feed(self.tag(specific), title, self.base + page, self.self_link, tuple(entries))
+
+
+def describe(change: ChangeSummary, source: str) -> str:
+    """One line for a feed entry: "Headline changed. +12 / −3 words, about 7 hours later."""
+    kinds = ", ".join(KIND_LABELS.get(kind, kind) for kind in change.kinds)
+    kinds_text = f"{kinds[:1].upper()}{kinds[1:]}. " if kinds else ""
+    return f"{kinds_text}{change.size}, {change.later} ({source})."
+
+
+router = APIRouter(tags=["feeds"])
+
+
+@router.get("/feeds/changes.{fmt}", response_class=Response)
+def latest_feed(
+    request: Request,
+    fmt: FeedFormat,
+    source: OptionalText = None,
+    kind: OptionalText = None,
+) -> Response:
+    context: WebContext = get_context(request)
+    listing = latest_changes(context, source=source or None, kind=kind or None)
+    builder = FeedBuilder(request)
+    entries = [builder.change_entry(item) for item in listing.items]
+    title = "newsdiffs: latest changes" + (f" in {source}" if source else "")
+    return render_feed(builder.feed("changes", title, "/", entries), fmt)
+
+
+@router.get("/sources/{name}/changes.{fmt}", response_class=Response)
+def source_feed(request: Request, name: str, fmt: FeedFormat) -> Response:
+    context = get_context(request)
+    source = source_row(context, name)
+    listing = latest_changes(context, source=name)
+    builder = FeedBuilder(request)
+    entries = [builder.change_entry(item) for item in listing.items]
+    title = f"newsdiffs: changes in {source.title}"
+    page = f"/sources/{quote(name, safe='')}"
+    return render_feed(builder.feed(f"source/{name}", title, page, entries), fmt)
+
+
+@router.get("/articles/{article_id}/changes.{fmt}", response_class=Response)
+def article_feed(request: Request, article_id: ArticleId, fmt: FeedFormat) -> Response:
+    view = article_view(get_context(request), article_id)
+    builder = FeedBuilder(request)
+    items = [
+        ChangeItem(view.article, row.version, row.change)
+        for row in reversed(view.rows)
+        if row.change is not None
+    ]
+    entries = [builder.change_entry(item) for item in items]
+    title = f"newsdiffs: changes to {view.article.title or view.article.url}"
+    page = f"/articles/{article_id}"
+    return render_feed(builder.feed(f"article/{article_id}", title, page, entries), fmt)
+
+
+@router.get("/search.{fmt}", response_class=Response)
+def search_feed(
+    request: Request, fmt: FeedFormat, q: Annotated[str, Query(max_length=500)] = ""
+) -> Response:
+    results = search_page(get_context(request), q)
+    builder = FeedBuilder(request)
+    entries = [
+        FeedEntry(
+            id=builder.tag(f"article/{hit.article.id}/version/{hit.version_number}"),
+            title=hit.title or hit.article.url,
+            link=f"{builder.base}/articles/{hit.article.id}",
+            updated=hit.captured_at,
+            summary=hit.snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, ""),
+            author=hit.article.source,
+        )
+        for hit in results.hits
+    ]
+    title = f"newsdiffs: search for {q}"
+    page = "/search?" + urlencode({"q": q})
+    return render_feed(builder.feed(f"search/{q}", title, page, entries), fmt)

@@ -1,0 +1,250 @@
+"""Lists as view models: latest changes, sources, articles, search, lookup, health.
+
+Shared by the HTML pages, the feeds and the JSON API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from newsdiffs.core.classify import ChangeKind
+from newsdiffs.core.urls import lookup_variants
+from newsdiffs.errors import InputError, NotFoundError, StorageError
+from newsdiffs.models import Article, ArticleStatus, Source, Version
+from newsdiffs.storage.base import SearchHit
+from newsdiffs.web.context import WebContext
+from newsdiffs.web.viewmodels import ChangeSummary, change_to, safe_href
+
+CHANGES_PER_PAGE = 30
+ARTICLES_PER_PAGE = 50
+SEARCH_PER_PAGE = 20
+# Filtering by kind classifies changes one by one: look at most this many per page.
+KIND_SCAN_LIMIT = 600
+_SCAN_BATCH = 100
+STALE_SOURCE_AFTER = timedelta(days=1)
+
+KIND_LABELS: dict[str, str] = {
+    ChangeKind.HEADLINE.value: "headline changed",
+    ChangeKind.LEDE.value: "first paragraph changed",
+    ChangeKind.BYLINE.value: "byline changed",
+    ChangeKind.CORRECTION_NOTICE.value: "correction notice added",
+    ChangeKind.NUMBERS.value: "numbers changed",
+    ChangeKind.QUOTES.value: "quotes changed",
+    ChangeKind.APPENDED.value: "text appended",
+    ChangeKind.TYPO.value: "typo fixed",
+    ChangeKind.COSMETIC.value: "cosmetic only",
+}
+
+
+def parse_day(text: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` day, None for no day; InputError otherwise."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"not a day (YYYY-MM-DD): {text!r}") from None
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    article: Article
+    version: Version
+    change: ChangeSummary
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    items: tuple[ChangeItem, ...]
+    page: int
+    has_next: bool
+    day: date | None
+    source: str | None
+    kind: str | None
+
+    @property
+    def previous_day(self) -> date | None:
+        return self.day - timedelta(days=1) if self.day else None
+
+    @property
+    def next_day(self) -> date | None:
+        return self.day + timedelta(days=1) if self.day else None
+
+
+def latest_changes(
+    context: WebContext,
+    page: int = 1,
+    day: date | None = None,
+    source: str | None = None,
+    kind: str | None = None,
+    per_page: int = CHANGES_PER_PAGE,
+) -> ChangesPage:
+    """Changes newest first, optionally of one day, one source, one kind of change."""
+    if kind and kind not in KIND_LABELS:
+        raise InputError(f"unknown kind of change {kind!r}")
+    page = max(1, page)
+    since, until = day_bounds(day) if day else (None, None)
+    skip = (page - 1) * per_page
+    if kind:
+        found = _scan_for_kind(context, kind, skip + per_page + 1, source, since, until)[skip:]
+    else:
+        rows = context.store.latest_changes(
+            offset=skip, limit=per_page + 1, source=source, since=since, until=until
+        )
+        found = [_item(context, article, version) for article, version in rows]
+    return ChangesPage(
+        items=tuple(found[:per_page]),
+        page=page,
+        has_next=len(found) > per_page,
+        day=day,
+        source=source,
+        kind=kind or None,
+    )
+
+
+def _item(context: WebContext, article: Article, version: Version) -> ChangeItem:
+    change = change_to(context, version)
+    if change is None:  # latest_changes only returns versions 2 and up
+        raise NotFoundError(f"version {version.id} is not a change")
+    return ChangeItem(article, version, change)
+
+
+def _scan_for_kind(
+    context: WebContext,
+    kind: str,
+    wanted: int,
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> list[ChangeItem]:
+    """The first ``wanted`` changes of ``kind``, classifying at most KIND_SCAN_LIMIT more."""
+    matches: list[ChangeItem] = []
+    offset = 0
+    while len(matches) < wanted and offset < wanted + KIND_SCAN_LIMIT:
+        rows = context.store.latest_changes(
+            offset=offset, limit=_SCAN_BATCH, source=source, since=since, until=until
+        )
+        for article, version in rows:
+            item = _item(context, article, version)
+            if kind in item.change.kinds:
+                matches.append(item)
+        offset += len(rows)
+        if len(rows) < _SCAN_BATCH:
+            break
+    return matches
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    name: str
+    title: str
+    home_href: str | None
+    articles: int
+    versions: int
+    removed: bool  # articles remain but the source is no longer configured
+
+
+def source_rows(context: WebContext) -> tuple[SourceRow, ...]:
+    configured = {source.name: source for source in context.store.list_sources()}
+    rows = []
+    for name, (articles, versions) in context.store.source_counts().items():
+        source = configured.get(name)
+        rows.append(
+            SourceRow(
+                name=name,
+                title=source.title if source and source.title else name,
+                home_href=safe_href(source.home_url) if source else None,
+                articles=articles,
+                versions=versions,
+                removed=source is None,
+            )
+        )
+    return tuple(rows)
+
+
+def source_row(context: WebContext, name: str) -> SourceRow:
+    for row in source_rows(context):
+        if row.name == name:
+            return row
+    raise NotFoundError(f"no source called {name!r}")
+
+
+@dataclass(frozen=True)
+class ArticlesPage:
+    articles: tuple[Article, ...]
+    page: int
+    has_next: bool
+    source: str | None
+
+
+def articles_page(
+    context: WebContext, page: int = 1, source: str | None = None, per_page: int = ARTICLES_PER_PAGE
+) -> ArticlesPage:
+    """Newest tracked first; hidden articles are left out."""
+    page = max(1, page)
+    found = context.store.list_articles(
+        source=source, offset=(page - 1) * per_page, limit=per_page + 1
+    )
+    shown = tuple(a for a in found[:per_page] if a.status is not ArticleStatus.HIDDEN)
+    return ArticlesPage(shown, page, len(found) > per_page, source)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    hits: tuple[SearchHit, ...]
+    page: int
+    has_next: bool
+
+
+def search_page(
+    context: WebContext, query: str, page: int = 1, per_page: int = SEARCH_PER_PAGE
+) -> SearchPage:
+    page = max(1, page)
+    if not query.strip():
+        return SearchPage(query, (), page, False)
+    found = context.store.search(query, offset=(page - 1) * per_page, limit=per_page + 1)
+    return SearchPage(query, tuple(found[:per_page]), page, len(found) > per_page)
+
+
+def lookup(context: WebContext, url: str) -> Article | None:
+    """The tracked (visible) article for a pasted link in any form; InputError if not a URL."""
+    for variant in lookup_variants(url):
+        article = context.store.find_article(variant)
+        if article is not None:
+            return None if article.status is ArticleStatus.HIDDEN else article
+    return None
+
+
+@dataclass(frozen=True)
+class Health:
+    database: bool
+    last_check_at: datetime | None
+    stale_sources: tuple[str, ...]  # configured sources with no new article for a day
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.database
+
+
+def health(context: WebContext) -> Health:
+    """Database reachable, when the tracker last ran, sources that went quiet."""
+    try:
+        last = context.store.last_check_at()
+        sources: list[Source] = context.store.list_sources()
+        now = context.clock.now()
+        stale = []
+        for source in sources:
+            newest = context.store.list_articles(source=source.name, limit=1)
+            if not newest or now - newest[0].first_seen > STALE_SOURCE_AFTER:
+                stale.append(source.name)
+    except StorageError as error:
+        return Health(False, None, (), str(error))
+    return Health(True, last, tuple(stale))

@@ -1,0 +1,141 @@
+"""Alembic migrations: up from empty, down to nothing, up again; schema.py matches them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from newsdiffs.models import Check, CheckOutcome, CheckResult, NewVersion
+from newsdiffs.storage import SqlStore, open_store
+from newsdiffs.storage.engine import create_store_engine, to_url
+from newsdiffs.storage.migrate import (
+    current_revisions,
+    downgrade_to,
+    head_revisions,
+    upgrade_to_head,
+)
+from newsdiffs.storage.schema import FTS_PREFIX, metadata
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+TABLES = {
+    "sources",
+    "endpoint_state",
+    "articles",
+    "article_aliases",
+    "versions",
+    "checks",
+    "events",
+}
+
+
+PG_URL = os.environ.get("NEWSDIFFS_TEST_PG_URL")
+
+
+def engine_at(tmp_path: Path) -> Engine:
+    return create_store_engine(to_url(str(tmp_path / "migrate.db")))
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(PG_URL is None, reason="NEWSDIFFS_TEST_PG_URL not set"),
+            ],
+        ),
+    ]
+)
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty database (PostgreSQL: every table dropped first)."""
+    if request.param == "sqlite":
+        engine = engine_at(tmp_path)
+    else:
+        assert PG_URL is not None
+        engine = create_store_engine(to_url(PG_URL))
+        with engine.begin() as connection:
+            metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    yield engine
+    engine.dispose()
+
+
+def table_names(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def sqlite_objects(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT name FROM sqlite_master").scalars().all()
+    return {str(name) for name in rows}
+
+
+def store_one_version(store: SqlStore, url: str, body: str) -> None:
+    article, _ = store.add_article("bbc", url, NOW)
+    version = NewVersion(NOW, "Title", (body,), f"hash-{url}", "generic@1", b"<p>x</p>")
+    check = Check(article.id, NOW, CheckOutcome.FIRST_VERSION)
+    store.record_check(CheckResult(check=check, new_version=version, next_check_at=NOW))
+
+
+def test_there_is_one_head() -> None:
+    assert len(head_revisions()) == 1
+
+
+def test_upgrade_downgrade_upgrade(empty_engine: Engine) -> None:
+    engine = empty_engine
+    sqlite = engine.dialect.name == "sqlite"
+    assert current_revisions(engine) == set()
+    upgrade_to_head(engine)
+    assert current_revisions(engine) == head_revisions()
+    assert table_names(engine) >= TABLES
+    if sqlite:
+        fts = {"versions_fts", "versions_fts_insert", "versions_fts_source"}
+        assert fts <= sqlite_objects(engine)
+
+    downgrade_to(engine, "base")
+    assert current_revisions(engine) == set()
+    assert table_names(engine) <= {"alembic_version"}
+    if sqlite:
+        assert not any(name.startswith(FTS_PREFIX) for name in sqlite_objects(engine))
+
+    upgrade_to_head(engine)
+    assert current_revisions(engine) == head_revisions()
+    store = SqlStore(engine)
+    store_one_version(store, "https://bbc.example/1", "Searchable words after a re-upgrade")
+    assert [hit.article.url for hit in store.search("searchable")] == ["https://bbc.example/1"]
+
+
+def test_schema_module_matches_the_migrations(empty_engine: Engine) -> None:
+    engine = empty_engine
+    upgrade_to_head(engine)
+
+    def include(obj: object, name: str | None, type_: str, *args: object) -> bool:
+        return not (name is not None and name.startswith(FTS_PREFIX))
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": include, "compare_type": True}
+        )
+        differences = compare_metadata(context, metadata)
+    assert differences == []
+
+
+def test_open_store_twice_keeps_data(tmp_path: Path) -> None:
+    path = str(tmp_path / "twice.db")
+    with open_store(path) as first:
+        store_one_version(first, "https://bbc.example/1", "Kept")
+        with open_store(path) as second:  # both open at once is fine too
+            assert second.totals().versions == 1
+            store_one_version(second, "https://bbc.example/2", "Also kept")
+        assert first.totals().articles == 2
+    with open_store(path) as third:
+        assert third.totals().versions == 2
+        assert current_revisions(third.engine) == head_revisions()

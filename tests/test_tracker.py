@@ -1,0 +1,233 @@
+"""The tracker end to end against loopback pages: versions, noise, schedule, bad input."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from article_server import ArticleServer, Reply, page
+
+from newsdiffs.clock import ManualClock
+from newsdiffs.fetching import Fetcher, FetchSettings
+from newsdiffs.models import ArticleStatus, CheckOutcome, Source
+from newsdiffs.storage import open_store
+from newsdiffs.storage.sql import SqlStore
+from newsdiffs.tracker import CheckReport, Tracker
+
+START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+STORY = [
+    "The council voted on Tuesday to close the old bridge for repairs.",
+    "Engineers said the work would take at least six months.",
+    "Residents asked for a ferry service in the meantime.",
+]
+
+
+@pytest.fixture
+def site() -> Iterator[ArticleServer]:
+    with ArticleServer() as server:
+        yield server
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqlStore]:
+    opened = open_store(str(tmp_path / "t.db"))
+    opened.upsert_source(Source(name="loop", home_url="http://127.0.0.1/"))
+    yield opened
+    opened.close()
+
+
+SETTINGS = FetchSettings(
+    allow_private_addresses=True,
+    per_host_delay_s=0.0,
+    retries=0,
+    timeout_s=1.0,
+    max_bytes=200_000,
+)
+
+
+class Harness:
+    def __init__(self, store: SqlStore, site: ArticleServer) -> None:
+        self.store = store
+        self.site = site
+        self.clock = ManualClock(START)
+
+    def track(self, path: str) -> int:
+        article, _ = self.store.add_article("loop", self.site.url(path), self.clock.now())
+        return article.id
+
+    def check(self, article_id: int) -> CheckReport:
+        async def go() -> CheckReport:
+            async with Fetcher(SETTINGS) as fetcher:
+                tracker = Tracker(self.store, fetcher, self.clock)
+                return await tracker.check(self.store.get_article(article_id))
+
+        return asyncio.run(go())
+
+    def advance_to_next_check(self, article_id: int) -> None:
+        due = self.store.get_article(article_id).next_check_at
+        assert due is not None
+        self.clock.advance((due - self.clock.now()).total_seconds())
+
+
+@pytest.fixture
+def h(store: SqlStore, site: ArticleServer) -> Harness:
+    return Harness(store, site)
+
+
+def test_first_check_records_a_version_and_schedules_30_minutes(h: Harness) -> None:
+    h.site.put("/news/1", page("Bridge to close", STORY))
+    aid = h.track("/news/1")
+    report = h.check(aid)
+    assert report.outcome is CheckOutcome.FIRST_VERSION
+    versions = h.store.versions(aid)
+    assert len(versions) == 1
+    assert versions[0].title == "Bridge to close"
+    assert versions[0].paragraphs[0] == STORY[0]
+    assert b"Bridge to close" in h.store.raw_html(versions[0].id)
+    assert report.next_check_at == START + timedelta(minutes=30)
+
+
+def test_noise_is_not_a_version_and_interval_grows(h: Harness) -> None:
+    h.site.put("/news/1", page("Bridge to close", STORY, noise="Updated 3 minutes ago"))
+    aid = h.track("/news/1")
+    h.check(aid)
+    for n in range(3):
+        messy = [p.replace(" ", "  ") + "\n" for p in STORY]
+        h.site.put("/news/1", page("Bridge to close", messy, noise=f"Rotating link {n}"))
+        h.advance_to_next_check(aid)
+        report = h.check(aid)
+        assert report.outcome is CheckOutcome.UNCHANGED
+    assert len(h.store.versions(aid)) == 1
+    article = h.store.get_article(aid)
+    assert article.check_interval == timedelta(minutes=30) * 1.2**3
+
+
+def test_real_edit_is_a_new_version_and_resets_interval(h: Harness) -> None:
+    h.site.put("/news/1", page("Bridge to close", STORY))
+    aid = h.track("/news/1")
+    h.check(aid)
+    h.advance_to_next_check(aid)
+    h.check(aid)  # unchanged: interval 36 min
+    h.site.put("/news/1", page("Bridge to close for a year", [*STORY, "A ferry starts Monday."]))
+    h.advance_to_next_check(aid)
+    report = h.check(aid)
+    assert report.outcome is CheckOutcome.NEW_VERSION
+    assert h.store.get_article(aid).check_interval == timedelta(minutes=30)
+    assert [v.number for v in h.store.versions(aid)] == [1, 2]
+
+
+def test_flip_flop_headline_is_recorded_at_most_twice_per_text(h: Harness) -> None:
+    aid = h.track("/news/1")
+    outcomes = []
+    for n in range(6):
+        title = "Headline A" if n % 2 == 0 else "Headline B"
+        h.site.put("/news/1", page(title, STORY))
+        outcomes.append(h.check(aid).outcome)
+        h.advance_to_next_check(aid)
+    assert len(h.store.versions(aid)) == 4
+    # A again is refused (A already stored twice); B again equals the latest stored version.
+    assert outcomes[4:] == [CheckOutcome.FLIPFLOP, CheckOutcome.UNCHANGED]
+
+
+def test_vanished_page_is_an_event_and_backs_off(h: Harness) -> None:
+    h.site.put("/news/1", page("Bridge to close", STORY))
+    aid = h.track("/news/1")
+    h.check(aid)
+    h.site.put("/news/1", b"<h1>Not found</h1>", status=404)
+    h.advance_to_next_check(aid)
+    report = h.check(aid)
+    assert report.outcome is CheckOutcome.GONE
+    article = h.store.get_article(aid)
+    assert article.status is ArticleStatus.GONE
+    assert article.check_interval > timedelta(minutes=30)
+    assert [e.kind for e in h.store.events(aid)] == ["gone"]
+    h.site.put("/news/1", page("Bridge to close", STORY))
+    h.advance_to_next_check(aid)
+    assert h.check(aid).outcome is CheckOutcome.UNCHANGED
+    assert h.store.get_article(aid).status is ArticleStatus.ACTIVE
+    assert [e.kind for e in h.store.events(aid)] == ["gone", "returned"]
+
+
+def test_redirect_to_another_article_is_an_event(h: Harness) -> None:
+    h.site.put("/news/1", page("Bridge to close", STORY))
+    h.site.put("/news/2", page("Another story entirely", ["Different text here."]))
+    aid = h.track("/news/1")
+    other = h.track("/news/2")
+    h.check(aid)
+    h.check(other)
+    h.site.put("/news/1", b"", status=301, Location=h.site.url("/news/2"))
+    h.advance_to_next_check(aid)
+    report = h.check(aid)
+    assert report.outcome is CheckOutcome.REDIRECTED_AWAY
+    assert h.store.get_article(aid).status is ArticleStatus.REDIRECTED
+    events = h.store.events(aid)
+    assert events[-1].kind == "redirected"
+    assert events[-1].detail.endswith("/news/2")
+    assert len(h.store.versions(aid)) == 1
+
+
+BAD_INPUT = [
+    ("garbage bytes", Reply(200, bytes(range(256)) * 20), CheckOutcome.NOT_AN_ARTICLE),
+    ("empty body", Reply(200, b""), CheckOutcome.NOT_AN_ARTICLE),
+    ("truncated html", Reply(200, b"<html><body><p>Half a par"), None),
+    ("server error", Reply(500, b"oops"), CheckOutcome.HTTP_ERROR),
+    ("forbidden", Reply(403, b"no"), CheckOutcome.HTTP_ERROR),
+    ("gone", Reply(410, b"gone"), CheckOutcome.GONE),
+    ("too large", Reply(200, b"<p>" + b"x" * 300_000 + b"</p>"), CheckOutcome.TOO_LARGE),
+    ("timeout", Reply(200, page("Slow", STORY), delay_s=2.5), CheckOutcome.TIMEOUT),
+    (
+        "wrong charset",
+        Reply(
+            200,
+            page("Café crème", ["Le café était fermé ce matin."]).decode().encode("cp1252"),
+            {"Content-Type": "text/html; charset=utf-8"},
+        ),
+        CheckOutcome.FIRST_VERSION,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "reply", "expected"), BAD_INPUT, ids=[b[0] for b in BAD_INPUT])
+def test_bad_input_is_an_outcome_not_a_crash(
+    h: Harness, name: str, reply: Reply, expected: CheckOutcome | None
+) -> None:
+    h.site.reply("/news/bad", reply)
+    aid = h.track("/news/bad")
+    report = h.check(aid)
+    if expected is not None:
+        assert report.outcome is expected, name
+    checks = h.store.checks(aid)
+    assert len(checks) == 1
+    assert checks[0].outcome is report.outcome
+    article = h.store.get_article(aid)
+    assert article.next_check_at is not None and article.next_check_at > START
+    if report.outcome.is_error:
+        assert article.check_interval >= timedelta(minutes=30)
+
+
+def test_redirect_loop_is_recorded(h: Harness) -> None:
+    h.site.put("/loop/a", b"", status=302, Location="/loop/b")
+    h.site.put("/loop/b", b"", status=302, Location="/loop/a")
+    aid = h.track("/loop/a")
+    report = h.check(aid)
+    assert report.outcome is CheckOutcome.NETWORK_ERROR
+    assert "loop" in h.store.checks(aid)[0].detail.lower()
+
+
+def test_first_fetch_through_a_redirector_keeps_the_target_as_alias(h: Harness) -> None:
+    h.site.put("/r/abc", b"", status=301, Location="/news/9")
+    h.site.put("/news/9", page("Story nine", STORY))
+    aid = h.track("/r/abc")
+    assert h.check(aid).outcome is CheckOutcome.FIRST_VERSION
+    found = h.store.find_article(h.site.url("/news/9"))
+    assert found is not None and found.id == aid
+
+
+def test_connection_refused_is_recorded(h: Harness, store: SqlStore) -> None:
+    article, _ = store.add_article("loop", "http://127.0.0.1:9/news/x", h.clock.now())
+    report = h.check(article.id)
+    assert report.outcome is CheckOutcome.NETWORK_ERROR
+    assert store.get_article(article.id).next_check_at is not None

@@ -1,0 +1,121 @@
+"""A real browser (Debian's chromium through Playwright) reads the article and diff pages."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from web_seed import KERRY_V1_TITLE, KERRY_V2_TITLE, Seeded, seed
+
+from newsdiffs.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="needs playwright"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Seeded]]:
+    data = seed(tmp_path_factory.mktemp("browser"))
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(data.settings, data.store, data.clock),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", data
+    server.should_exit = True
+    thread.join(timeout=10)
+    data.store.close()
+
+
+def test_article_and_diff_pages_in_chromium(served: tuple[str, Seeded]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, data = served
+    SCREENSHOTS.mkdir(exist_ok=True)
+    console_errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on(
+                "console", lambda m: console_errors.append(m.text) if m.type == "error" else None
+            )
+
+            page.goto(f"{base}/articles/{data.kerry_id}")
+            status = page.locator("p.status").inner_text()
+            assert "This article is from the source 'nytimes'" in status
+            assert "first published or seen on 2015-12-15 09:00 UTC" in status
+            body = page.locator("main").inner_text()
+            assert "The article has changed 1 time." in body
+            assert "There is an RSS feed of changes available" in body
+            assert page.locator("table.versions tbody tr").count() == 2
+            page.screenshot(path=str(SCREENSHOTS / "article.png"), full_page=True)
+
+            page.goto(f"{base}/articles/{data.kerry_id}/diff/1/2")
+            table = page.locator("table.diff.side-by-side")
+            assert table.is_visible()
+            assert not page.locator("section.diff.inline").is_visible()
+            old_headline = table.locator("tr.headline td").nth(0).text_content() or ""
+            new_headline = table.locator("tr.headline td").nth(1).text_content() or ""
+            assert old_headline.replace("deleted: ", "").strip() == KERRY_V1_TITLE
+            assert new_headline.replace("inserted: ", "").strip() == KERRY_V2_TITLE
+            assert "Syrian" in table.locator("tr.headline del").first.inner_text()
+            assert "Syria" in table.locator("tr.headline ins").first.inner_text()
+            assert "(about 7 hours later)" in page.locator("thead").inner_text()
+            # strike-through and underline, not colour alone
+            deco = table.locator("del").first.evaluate(
+                "e => getComputedStyle(e).textDecorationLine"
+            )
+            assert "line-through" in deco
+            deco = table.locator("ins").first.evaluate(
+                "e => getComputedStyle(e).textDecorationLine"
+            )
+            assert "underline" in deco
+            # the unchanged first paragraph sits level on both sides
+            first = table.locator("tr#side-p1 td")
+            assert first.nth(0).bounding_box()["y"] == first.nth(1).bounding_box()["y"]  # type: ignore[index]
+            page.screenshot(path=str(SCREENSHOTS / "diff.png"), full_page=True)
+
+            page.set_viewport_size({"width": 420, "height": 900})
+            assert page.locator("section.diff.inline").is_visible()
+            assert not table.is_visible()
+            page.screenshot(path=str(SCREENSHOTS / "diff-narrow.png"), full_page=True)
+        finally:
+            browser.close()
+    assert not console_errors, console_errors  # e.g. CSP violations

@@ -22,7 +22,7 @@ from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 GZIP_BOMB_DECODED_BYTES = 20_000_000
-_GZIP_BOMB = gzip.compress(b"\0" * GZIP_BOMB_DECODED_BYTES, compresslevel=9)
+GZIP_BOMB = gzip.compress(b"\0" * GZIP_BOMB_DECODED_BYTES, compresslevel=9)
 
 OK_HTML = "<html><head><title>OK</title></head><body><p>Bonjour café</p></body></html>"
 
@@ -145,7 +145,7 @@ def _big_stream(h: _Handler, q: dict[str, str], hits: int) -> None:
 
 
 def _gzip_bomb(h: _Handler, q: dict[str, str], hits: int) -> None:
-    h.reply(200, _GZIP_BOMB, "text/html", headers={"Content-Encoding": "gzip"})
+    h.reply(200, GZIP_BOMB, "text/html", headers={"Content-Encoding": "gzip"})
 
 
 def _slow(h: _Handler, q: dict[str, str], hits: int) -> None:

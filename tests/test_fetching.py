@@ -9,7 +9,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 import pytest
-from misbehaving_server import _GZIP_BOMB, MisbehavingServer
+from misbehaving_server import GZIP_BOMB, MisbehavingServer
 
 from newsdiffs.errors import FetchError
 from newsdiffs.fetching import Fetcher, FetchOutcome, FetchResult, FetchSettings
@@ -120,7 +120,7 @@ def test_body_at_cap_is_accepted(server: MisbehavingServer) -> None:
 
 def test_gzip_bomb_is_caught_on_decoded_bytes(server: MisbehavingServer) -> None:
     cap = 1_000_000
-    assert len(_GZIP_BOMB) < cap  # so Content-Length alone cannot be what stops it
+    assert len(GZIP_BOMB) < cap  # so Content-Length alone cannot be what stops it
     result = fetch(server.url("/gzip-bomb"), replace(FAST, max_bytes=cap))
     assert result.outcome is FetchOutcome.TOO_LARGE
     assert "decoded body" in result.detail

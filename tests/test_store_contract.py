@@ -591,3 +591,28 @@ def test_open_store_accepts_urls_and_memory(tmp_path: Path) -> None:
     with open_store("sqlite://") as memory:
         memory.add_article("bbc", "https://bbc.example/1", at(0))
         assert memory.count_articles() == 1
+
+
+# --- concurrency -------------------------------------------------------------------------
+
+
+def test_concurrent_writers_do_not_lose_or_duplicate(store: SqlStore) -> None:
+    """Threads share one store; they race to add the same URLs and record checks."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    urls = [f"https://bbc.example/{n}" for n in range(10)]
+
+    def work(worker: int) -> int:
+        created = 0
+        for url in urls:
+            article, new = store.add_article("bbc", url, at(0))
+            created += new
+            version = new_version(f"{url}-v1", 1)
+            store.record_check(result(article.id, worker, version))
+        return created
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        created = sum(pool.map(work, range(4)))
+    assert created == len(urls) == store.count_articles()
+    assert store.totals().versions == len(urls)  # same hash from every worker: stored once
+    assert count_rows(store, checks) == 4 * len(urls)

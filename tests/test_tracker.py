@@ -231,3 +231,19 @@ def test_connection_refused_is_recorded(h: Harness, store: SqlStore) -> None:
     report = h.check(article.id)
     assert report.outcome is CheckOutcome.NETWORK_ERROR
     assert store.get_article(article.id).next_check_at is not None
+
+
+def test_collapsed_extraction_is_an_anomaly_not_a_version(h: Harness) -> None:
+    long_story = [f"{sentence} Paragraph {n} adds detail." for n, sentence in enumerate(STORY * 8)]
+    aid = h.track("/news/long")
+    h.site.put("/news/long", page("Long read", long_story))
+    h.check(aid)
+    h.site.put("/news/long", page("Long read", [*long_story, "An update at the end."]))
+    h.advance_to_next_check(aid)
+    assert h.check(aid).outcome is CheckOutcome.NEW_VERSION
+    h.site.put("/news/long", page("Long read", long_story[:2]))
+    h.advance_to_next_check(aid)
+    report = h.check(aid)
+    assert report.outcome is CheckOutcome.EXTRACTION_ANOMALY
+    assert len(h.store.versions(aid)) == 2
+    assert h.store.events(aid)[-1].kind == "extraction_anomaly"

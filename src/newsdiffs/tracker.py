@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsdiffs.clock import Clock
-from newsdiffs.core.anomaly import detect_extraction_anomaly
+from newsdiffs.core.anomaly import detect_extraction_anomaly, word_count
 from newsdiffs.core.normalize import content_hash, normalize_paragraphs, normalize_text
 from newsdiffs.core.schedule import CheckKind, ScheduleState, get_policy
 from newsdiffs.core.urls import canonicalize_url, choose_article_url
 from newsdiffs.core.versioning import VersionDecision, decide_version
 from newsdiffs.extraction import extract
+from newsdiffs.extraction.sites import adapter_markers_state
 from newsdiffs.fetching import Fetcher, FetchOutcome, FetchResult
 from newsdiffs.models import (
     Article,
@@ -230,12 +231,6 @@ class Tracker:
             return CheckOutcome.NOT_AN_ARTICLE, None, ArticleStatus.ACTIVE, "no article text"
         self._memo.put(article.id, body_hash, content.hash)
 
-        history = [len(" ".join(v.paragraphs).split()) for v in self.store.versions(article.id)]
-        anomaly = detect_extraction_anomaly(content.page, history, None)
-        if anomaly is not None:
-            events.append(ArticleEvent(article.id, at, "extraction_anomaly", anomaly.detail))
-            return CheckOutcome.EXTRACTION_ANOMALY, None, ArticleStatus.ACTIVE, anomaly.detail
-
         decision = decide_version(
             content.hash,
             latest.content_hash if latest else None,
@@ -243,6 +238,10 @@ class Tracker:
         )
         if decision is VersionDecision.UNCHANGED:
             return CheckOutcome.UNCHANGED, None, ArticleStatus.ACTIVE, ""
+        anomaly = self._anomaly(article, fetched, content, latest)
+        if anomaly is not None:
+            events.append(ArticleEvent(article.id, at, "extraction_anomaly", anomaly))
+            return CheckOutcome.EXTRACTION_ANOMALY, None, ArticleStatus.ACTIVE, anomaly
         if decision is VersionDecision.FLIPFLOP:
             return CheckOutcome.FLIPFLOP, None, ArticleStatus.ACTIVE, "reverted to a seen text"
         page = content.page
@@ -263,6 +262,17 @@ class Tracker:
             else CheckOutcome.NEW_VERSION
         )
         return outcome, version, ArticleStatus.ACTIVE, ""
+
+    def _anomaly(
+        self, article: Article, fetched: FetchResult, content: _Content, latest: Version | None
+    ) -> str | None:
+        """Did extraction collapse (a redesign) rather than the article change?"""
+        if latest is None:
+            return None
+        history = [word_count(v.paragraphs) for v in self.store.versions(article.id)]
+        markers = adapter_markers_state(fetched.final_url, fetched.text(), latest.extractor)
+        found = detect_extraction_anomaly(content.page, history, markers)
+        return None if found is None else f"{found.kind}: {found.detail}"
 
     def _is_same_article(self, article: Article, target: str) -> bool:
         owner = self.store.find_article(target)

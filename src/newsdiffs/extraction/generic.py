@@ -42,9 +42,12 @@ class GenericExtractor:
     name = "generic"
     version = 1
 
-    def __init__(self, *, favor_precision: bool = False, favor_recall: bool = False) -> None:
+    def __init__(
+        self, *, favor_precision: bool = True, favor_recall: bool = False, fast: bool = False
+    ) -> None:
         self.favor_precision = favor_precision
         self.favor_recall = favor_recall
+        self.fast = fast  # skip trafilatura's readability/jusText fallbacks
 
     @property
     def label(self) -> str:
@@ -87,6 +90,7 @@ class GenericExtractor:
             url=url or None,
             favor_precision=self.favor_precision,
             favor_recall=self.favor_recall,
+            fast=self.fast,
             include_comments=False,
             include_tables=True,
             with_metadata=False,

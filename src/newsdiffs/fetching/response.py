@@ -1,4 +1,9 @@
-"""One response classified by status, body read under the size cap."""
+"""One response classified by status, body read under the size cap.
+
+The cap counts *decoded* bytes (httpx undoes Content-Encoding in ``aiter_bytes``), so a
+gzip bomb stops at ``max_bytes``. httpx decodes one network read (up to 64 KiB) at a time,
+so the worst transient overshoot is one read's expansion (deflate tops out near 1000:1).
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ Shared by the HTML pages, the feeds and the JSON API.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -23,6 +24,7 @@ SEARCH_PER_PAGE = 20
 KIND_SCAN_LIMIT = 600
 _SCAN_BATCH = 100
 STALE_SOURCE_AFTER = timedelta(days=1)
+_CONTROLS = re.compile("[\x00-\x1f\x7f]")
 
 KIND_LABELS: dict[str, str] = {
     ChangeKind.HEADLINE.value: "headline changed",
@@ -203,13 +205,20 @@ class SearchPage:
     has_next: bool
 
 
+def without_controls(text: str) -> str:
+    """``text`` with control characters (NUL, ...) turned into spaces: typed queries never
+    need them, and SQLite's FTS5 cannot take a NUL."""
+    return _CONTROLS.sub(" ", text)
+
+
 def search_page(
     context: WebContext, query: str, page: int = 1, per_page: int = SEARCH_PER_PAGE
 ) -> SearchPage:
     page = max(1, page)
-    if not query.strip():
+    terms = without_controls(query)
+    if not terms.strip():
         return SearchPage(query, (), page, False)
-    found = context.store.search(query, offset=(page - 1) * per_page, limit=per_page + 1)
+    found = context.store.search(terms, offset=(page - 1) * per_page, limit=per_page + 1)
     return SearchPage(query, tuple(found[:per_page]), page, len(found) > per_page)
 
 

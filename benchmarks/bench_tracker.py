@@ -1,0 +1,157 @@
+"""Tracker cost per check against the demo newsroom (issue 2's benchmark).
+
+    python benchmarks/bench_tracker.py            # 1,000 articles
+    python benchmarks/bench_tracker.py --quick    # 100 articles
+
+The newsroom serves from threads in this process; CPU is measured with ``time.thread_time``
+on the event-loop thread only, around each whole check (fetch + extract + normalise +
+compare + store), with checks run one at a time so nothing else is counted in. A second
+pass measures throughput with the tracker's normal concurrency.
+
+Outcomes are measured separately:
+- ``unchanged (304)``: a conditional request the newsroom answers 304 Not Modified.
+- ``unchanged (full page)``: the same page fetched in full (no validators); its noise
+  ("Updated N minutes ago", rotating links) differs, so extraction runs and finds no change.
+- ``changed``: a real edit: extraction, a new version, the raw page compressed and stored.
+- ``first``: the first capture of an article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from newsdiffs.clock import ManualClock
+from newsdiffs.demo import DemoNewsroom
+from newsdiffs.fetching import Fetcher, FetchSettings
+from newsdiffs.models import CheckOutcome
+from newsdiffs.runner import Runner
+from newsdiffs.storage import open_store
+from newsdiffs.storage.sql import SqlStore
+from newsdiffs.tracker import Tracker
+
+RESULTS = Path(__file__).resolve().parent / "results"
+START = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
+FETCH = FetchSettings(
+    allow_private_addresses=True, per_host_delay_s=0.0, per_host_concurrency=16, retries=0
+)
+
+
+def _bucket(outcome: CheckOutcome) -> str:
+    if outcome is CheckOutcome.NOT_MODIFIED:
+        return "unchanged (304)"
+    if outcome is CheckOutcome.UNCHANGED:
+        return "unchanged (full page)"
+    if outcome is CheckOutcome.FIRST_VERSION:
+        return "first"
+    if outcome is CheckOutcome.NEW_VERSION:
+        return "changed"
+    return str(outcome)
+
+
+async def measure(store: SqlStore, clock: ManualClock, steps: int) -> dict[str, list[float]]:
+    """Check every article at several sim times; CPU ms per check, by outcome."""
+    cpu: dict[str, list[float]] = {}
+    async with Fetcher(FETCH) as fetcher:
+        tracker = Tracker(store, fetcher, clock)
+        for step in range(steps):
+            conditional = step % 2 == 1
+            for article in store.list_articles(limit=100_000):
+                if not conditional:
+                    article = replace(article, etag=None, last_modified=None)
+                before = time.thread_time()
+                report = await tracker.check(article)
+                spent = (time.thread_time() - before) * 1000.0
+                cpu.setdefault(_bucket(report.outcome), []).append(spent)
+            if conditional:
+                clock.advance(timedelta(hours=3).total_seconds())
+    return cpu
+
+
+async def throughput(store: SqlStore, clock: ManualClock) -> tuple[int, float]:
+    """All articles due at once, checked with the runner's concurrency: checks per second."""
+    async with Fetcher(FETCH) as fetcher:
+        runner = Runner(store, fetcher, clock, concurrency=8, batch_size=100_000)
+        clock.advance(timedelta(days=2).total_seconds())  # every article due again
+        started = time.perf_counter()
+        stats = await runner.check_due()
+        return stats.checks, time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100 articles, fewer steps")
+    parser.add_argument("--articles", type=int, default=None)
+    args = parser.parse_args()
+    n_articles = args.articles or (100 if args.quick else 1000)
+    steps = 6 if args.quick else 8
+
+    clock = ManualClock(START)
+    with tempfile.TemporaryDirectory() as tmp, DemoNewsroom(clock, n_articles=n_articles) as room:
+        room.start()
+        store = open_store(str(Path(tmp) / "bench.db"))
+        source = room.source()
+        store.upsert_source(source)
+        clock.advance(timedelta(hours=25).total_seconds())  # everything published
+        for url in room.article_urls():
+            store.add_article(source.name, url, clock.now())
+        print(f"tracker benchmark: {n_articles} demo articles, {steps} rounds", file=sys.stderr)
+        cpu = asyncio.run(measure(store, clock, steps))
+        checks, seconds = asyncio.run(throughput(store, clock))
+        store.close()
+
+    rows = []
+    for name in ("first", "unchanged (304)", "unchanged (full page)", "changed"):
+        values = sorted(cpu.get(name, []))
+        if not values:
+            continue
+        rows.append(
+            {
+                "outcome": name,
+                "checks": len(values),
+                "cpu_ms_mean": statistics.fmean(values),
+                "cpu_ms_median": statistics.median(values),
+                "cpu_ms_p95": values[int(0.95 * (len(values) - 1))],
+            }
+        )
+    others = {k: len(v) for k, v in cpu.items() if k not in {r["outcome"] for r in rows}}
+    print(f"\n{'outcome':<24}{'checks':>8}{'CPU ms mean':>14}{'median':>10}{'p95':>10}")
+    for row in rows:
+        print(
+            f"{row['outcome']:<24}{row['checks']:>8}{row['cpu_ms_mean']:>14.2f}"
+            f"{row['cpu_ms_median']:>10.2f}{row['cpu_ms_p95']:>10.2f}"
+        )
+    if others:
+        print(f"other outcomes: {others}")
+    rate = checks / seconds if seconds else 0.0
+    print(f"\nthroughput: {checks} checks in {seconds:.1f} s = {rate:.0f} checks/s (concurrency 8)")
+    print("targets: unchanged < 2 ms CPU, changed < 30 ms CPU")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "tracker.json"
+    out.write_text(
+        json.dumps(
+            {
+                "articles": n_articles,
+                "rows": rows,
+                "other_outcomes": others,
+                "throughput_checks": checks,
+                "throughput_seconds": seconds,
+                "checks_per_second": rate,
+            },
+            indent=2,
+        )
+    )
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

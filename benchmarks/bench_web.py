@@ -1,0 +1,243 @@
+"""Web latency on a big database: article page, diff page, latest changes, search.
+
+Builds (once, cached by size) a SQLite database of 100,000 articles with 1,000,000 versions
+(``--quick``: 10,000 / 100,000) by bulk SQL inserts into the migrated schema, then requests
+pages in-process (Starlette TestClient, no network) and reports p50/p95 milliseconds.
+Target: p95 under 50 ms for each page.
+
+    python benchmarks/bench_web.py [--quick] [--samples N] [--db PATH]
+
+Prints a table and writes ``benchmarks/results/web.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from newsdiffs.clock import ManualClock
+from newsdiffs.settings import Settings
+from newsdiffs.storage import open_store
+from newsdiffs.storage.convert import compress
+from newsdiffs.web import create_app
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = REPO_ROOT / "benchmarks" / "results" / "web.json"
+TARGET_P95_MS = 50.0
+START = datetime(2026, 1, 1, tzinfo=UTC)
+SPAN_DAYS = 60
+SOURCES = ("guardian", "bbc", "nytimes", "washpost", "independent", "rt", "intercept", "cnn")
+WORDS = (
+    "minister government council vote budget police court report election party talks city "
+    "water school hospital energy price market strike union health border trade deal climate "
+    "war peace treaty leader president senator judge ruling protest storm flood fire crash "
+    "league match goal season coach player club transfer contract museum festival film music"
+).split()
+PARAGRAPHS = 5
+WORDS_PER_PARAGRAPH = 24
+SQL_TIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def sql_time(moment: datetime) -> str:
+    """How SQLAlchemy stores a naive UTC DATETIME in SQLite."""
+    return moment.astimezone(UTC).replace(tzinfo=None).strftime(SQL_TIME)
+
+
+def make_paragraphs(rng: random.Random) -> list[str]:
+    return [
+        " ".join(rng.choices(WORDS, k=WORDS_PER_PARAGRAPH)).capitalize() + "."
+        for _ in range(PARAGRAPHS)
+    ]
+
+
+def edit(paragraphs: list[str], rng: random.Random) -> list[str]:
+    """A plausible new version: one word changed, sometimes a paragraph added."""
+    changed = list(paragraphs)
+    n = rng.randrange(len(changed))
+    words = changed[n].rstrip(".").split()
+    words[rng.randrange(len(words))] = rng.choice(WORDS)
+    changed[n] = " ".join(words) + "."
+    if rng.random() < 0.2:
+        changed.append(" ".join(rng.choices(WORDS, k=WORDS_PER_PARAGRAPH)).capitalize() + ".")
+    return changed
+
+
+def rows(articles: int, versions_per_article: int, seed: int = 7) -> Iterator[tuple[tuple, list[tuple]]]:
+    rng = random.Random(seed)
+    raw = compress(b"<html><body>benchmark page</body></html>")
+    version_id = 0
+    for article_id in range(1, articles + 1):
+        source = SOURCES[article_id % len(SOURCES)]
+        first_seen = START + timedelta(seconds=rng.randrange(SPAN_DAYS * 86400))
+        paragraphs = make_paragraphs(rng)
+        title = " ".join(rng.choices(WORDS, k=8)).capitalize()
+        at = first_seen
+        versions = []
+        for number in range(1, versions_per_article + 1):
+            if number > 1:
+                paragraphs = edit(paragraphs, rng)
+                at += timedelta(minutes=rng.randrange(20, 600))
+                if rng.random() < 0.3:
+                    title = " ".join(rng.choices(WORDS, k=8)).capitalize()
+            version_id += 1
+            body = json.dumps(paragraphs, ensure_ascii=False, separators=(",", ":"))
+            digest = hashlib.md5((title + body).encode()).hexdigest()
+            versions.append(
+                (version_id, article_id, number, sql_time(at), title, None, None, None, body,
+                 digest, "bench@1", raw)
+            )
+        article = (
+            article_id, source, f"https://{source}.example/news/{article_id}", sql_time(first_seen),
+            "active", sql_time(at + timedelta(hours=1)), 1800.0, sql_time(at), sql_time(at),
+            versions_per_article, title, None, None, "newssniffer",
+        )
+        yield article, versions
+
+
+def build(path: Path, articles: int, versions_per_article: int) -> None:
+    """Create the schema with the real migrations, then bulk-insert with plain sqlite3."""
+    open_store(str(path)).close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = OFF")
+    trigger = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'versions_fts_insert'"
+    ).fetchone()
+    db.execute("DROP TRIGGER IF EXISTS versions_fts_insert")
+    db.executemany(
+        "INSERT INTO sources (name, title, home_url, endpoints, include_patterns, "
+        "exclude_patterns) VALUES (?, ?, ?, '[]', '[]', '[]')",
+        [(name, name.title(), f"https://{name}.example/") for name in SOURCES],
+    )
+    batch_articles: list[tuple] = []
+    batch_versions: list[tuple] = []
+    for article, versions in rows(articles, versions_per_article):
+        batch_articles.append(article)
+        batch_versions.extend(versions)
+        if len(batch_versions) >= 50_000:
+            flush(db, batch_articles, batch_versions)
+    flush(db, batch_articles, batch_versions)
+    # 'rebuild' fails on a view-backed FTS5 table in SQLite 3.40: index the view directly.
+    db.execute("INSERT INTO versions_fts(rowid, title, body) SELECT id, title, body FROM versions_fts_source")
+    if trigger:
+        db.execute(trigger[0])
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+
+
+def flush(db: sqlite3.Connection, articles: list[tuple], versions: list[tuple]) -> None:
+    db.executemany(f"INSERT INTO articles VALUES ({', '.join('?' * 14)})", articles)
+    db.executemany(f"INSERT INTO versions VALUES ({', '.join('?' * 12)})", versions)
+    db.commit()
+    articles.clear()
+    versions.clear()
+
+
+def measure(call: Callable[[int], str], samples: int) -> list[float]:
+    timings = []
+    for n in range(samples):
+        started = time.perf_counter()
+        path = call(n)
+        timings.append((time.perf_counter() - started) * 1000)
+        del path
+    return timings
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 articles, 100,000 versions")
+    parser.add_argument("--samples", type=int, default=200, help="requests per page kind")
+    parser.add_argument("--db", help="database file (built when missing)")
+    args = parser.parse_args(argv)
+    articles = 10_000 if args.quick else 100_000
+    per_article = 10
+    path = Path(args.db) if args.db else Path(tempfile.gettempdir()) / f"bench_web_{articles}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        build(path, articles, per_article)
+        print(f"built {path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    store = open_store(str(path))
+    now = START + timedelta(days=SPAN_DAYS + 5)
+    app = create_app(Settings(db=str(path)), store, ManualClock(now))
+    client = TestClient(app)
+    rng = random.Random(11)
+
+    def get(url: str) -> str:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return url
+
+    def article(_: int) -> str:
+        return get(f"/articles/{rng.randint(1, articles)}")
+
+    def diff(_: int) -> str:
+        b = rng.randint(2, per_article)
+        return get(f"/articles/{rng.randint(1, articles)}/diff/{b - 1}/{b}")
+
+    def latest(n: int) -> str:
+        if n % 2:
+            day = (START + timedelta(days=rng.randrange(SPAN_DAYS))).date().isoformat()
+            return get(f"/?day={day}&page={rng.randint(1, 5)}")
+        return get(f"/?page={rng.randint(1, 20)}")
+
+    def search(_: int) -> str:
+        first, second = rng.sample(WORDS, 2)
+        query = rng.choice([first, f"{first} {second}", f'"{first} {second}"', f"title:{first}",
+                            f"{first} -{second}", f"{first} source:{rng.choice(SOURCES)}"])
+        return get(f"/search?q={query}")
+
+    pages: dict[str, Callable[[int], str]] = {
+        "article page": article,
+        "diff page": diff,
+        "latest changes": latest,
+        "search": search,
+    }
+    get("/")  # warm up templates and the footer totals
+    results = {}
+    for name, call in pages.items():
+        timings = measure(call, args.samples)
+        results[name] = {
+            "p50_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(percentile(timings, 0.95), 2),
+            "max_ms": round(max(timings), 2),
+            "samples": len(timings),
+            "meets_target": percentile(timings, 0.95) < TARGET_P95_MS,
+        }
+    store.close()
+    print(f"{articles:,} articles, {articles * per_article:,} versions ({path.name})")
+    print(f"{'page':<16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  p95 < {TARGET_P95_MS:.0f} ms")
+    for name, row in results.items():
+        mark = "yes" if row["meets_target"] else "NO"
+        print(f"{name:<16} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['max_ms']:>8.1f}  {mark}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {"articles": articles, "versions": articles * per_article, "quick": args.quick,
+             "target_p95_ms": TARGET_P95_MS, "pages": results},
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -12,8 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+DEMO_DB := newsdiffs-data/demo.db
+DEMO_SECONDS ?= 90
+DEMO_SERVE ?= 1
+
+# The demo newsroom + tracker for DEMO_SECONDS, then the reader's web over what it recorded.
 demo: $(STAMP)
-	$(BIN)/newsdiffs demo --for 90
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/newsdiffs --db $(DEMO_DB) demo --for $(DEMO_SECONDS) --keep
+	if [ "$(DEMO_SERVE)" = 1 ]; then $(BIN)/newsdiffs --db $(DEMO_DB) serve; fi
 
 run: $(STAMP)
 	$(BIN)/newsdiffs init

@@ -537,6 +537,126 @@ def demo(ctx: Context, seconds: float, articles: int, speed: float, fmt: str, ke
         click.echo(summary.describe())
 
 
+# --- reading ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default 8080).")
+@pass_ctx
+def serve(ctx: Context, host: str | None, port: int | None) -> None:
+    """Serve the web pages, JSON API and feeds.
+
+    \b
+    Example:
+      newsdiffs serve --port 8080     # then open http://127.0.0.1:8080/
+    """
+    from dataclasses import replace
+
+    from newsdiffs.web.app import serve as serve_app
+
+    settings = replace(
+        ctx.settings,
+        host=host or ctx.settings.host,
+        port=port or ctx.settings.port,
+    )
+    click.echo(f"serving {settings.db} at http://{settings.host}:{settings.port}/ (Ctrl-C stops)")
+    serve_app(settings, ctx.store)
+
+
+@cli.command()
+@click.argument("url")
+@click.argument("a", type=click.IntRange(1), required=False)
+@click.argument("b", type=click.IntRange(1), required=False)
+@click.option("--color/--no-color", default=None, help="ANSI colours (default: when a terminal).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def diff(
+    ctx: Context, url: str, a: int | None, b: int | None, color: bool | None, fmt: str
+) -> None:
+    """Show what changed between two versions (default: the last two).
+
+    \b
+    Example:
+      newsdiffs diff https://www.bbc.co.uk/news/world-12345678 1 3
+    """
+    from newsdiffs.core.classify import classify
+    from newsdiffs.core.diffing import diff_versions
+    from newsdiffs.core.render_text import render_ansi
+
+    store = ctx.store
+    article = _find(store, url)
+    versions = store.versions(article.id)
+    if len(versions) < 2:
+        raise NotFoundError(f"{article.url} has {len(versions)} version(s): nothing to compare")
+    numbers = {v.number: v for v in versions}
+    first = numbers.get(a) if a else versions[-2]
+    second = numbers.get(b) if b else (versions[-1] if not a else numbers.get(a + 1))
+    if first is None or second is None:
+        raise NotFoundError(f"no such version: {article.url} has versions 1 to {len(versions)}")
+    changes = diff_versions(
+        first.title, first.paragraphs, second.title, second.paragraphs, first.byline, second.byline
+    )
+    verdict = classify(changes)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "article": article.url,
+                    "a": first.number,
+                    "b": second.number,
+                    "diff": changes.to_json_dict(),
+                    "classification": verdict.to_json_dict(),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    use_color = sys.stdout.isatty() if color is None else color
+    kinds = ", ".join(str(k) for k in verdict.kinds) or "no change"
+    click.echo(
+        f"{article.url}\nversion {first.number} ({fmt_datetime(first.captured_at)}) -> "
+        f"version {second.number} ({fmt_datetime(second.captured_at)}): {kinds}; "
+        f"significance {verdict.significance:.2f}" + (" (stealth edit)" if verdict.stealth else "")
+    )
+    click.echo(render_ansi(changes, color=use_color))
+
+
+@cli.command()
+@click.option("--source", default=None, help="Only this source.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def stats(ctx: Context, source: str | None, fmt: str) -> None:
+    """Per-source editing statistics: how often, how soon, how quietly outlets edit.
+
+    \b
+    Example:
+      newsdiffs stats --source guardian --format json
+    """
+    from newsdiffs.history import outlet_statistics
+
+    store = ctx.store
+    if source is not None and store.get_source(source) is None:
+        raise NotFoundError(f"no source named {source!r}")
+    rows = outlet_statistics(store, source)
+    if fmt == "json":
+        click.echo(json.dumps([row.to_json_dict() for row in rows], indent=2))
+        return
+    click.echo(
+        f"{'source':<16}{'articles':>9}{'edited':>8}{'edits/art':>10}{'1st edit':>10}"
+        f"{'headline':>9}{'stealth':>9}"
+    )
+    for row in rows:
+        median = row.median_time_to_first_edit
+        first = f"{median.total_seconds() / 3600:.1f} h" if median else "-"
+        click.echo(
+            f"{row.source:<16}{row.articles:>9}{row.share_edited:>8.0%}"
+            f"{row.edits_per_article:>10.2f}{first:>10}{row.headline_change_rate:>9.0%}"
+            f"{row.stealth_edit_rate:>9.0%}"
+        )
+
+
 # --- entry point ---------------------------------------------------------------------
 
 

@@ -116,7 +116,12 @@ def test_real_edit_is_a_new_version_and_resets_interval(h: Harness) -> None:
     report = h.check(aid)
     assert report.outcome is CheckOutcome.NEW_VERSION
     assert h.store.get_article(aid).check_interval == timedelta(minutes=30)
-    assert [v.number for v in h.store.versions(aid)] == [1, 2]
+    versions = h.store.versions(aid)
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[0].classification is None
+    assert {"headline", "appended"} <= set(versions[1].change_kinds)
+    assert versions[1].significance is not None and versions[1].significance > 0
+    assert [v.number for _, v in h.store.latest_changes(kind="headline")] == [2]
 
 
 def test_flip_flop_headline_is_recorded_at_most_twice_per_text(h: Harness) -> None:

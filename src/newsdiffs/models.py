@@ -142,6 +142,11 @@ class Version:
     byline: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
+    # How this version differs from the previous one (None for the first version):
+    # see newsdiffs.core.classify. classification is its JSON (to_json_dict) as text.
+    significance: float | None = None
+    change_kinds: tuple[str, ...] = ()
+    classification: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,9 @@ class NewVersion:
     byline: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
+    significance: float | None = None
+    change_kinds: tuple[str, ...] = ()
+    classification: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ Nothing here raises for a bad page: bad input is an outcome, and the article bac
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from datetime import datetime
 
 from newsdiffs.clock import Clock
 from newsdiffs.core.anomaly import detect_extraction_anomaly, word_count
+from newsdiffs.core.classify import classify_versions
 from newsdiffs.core.normalize import content_hash, normalize_paragraphs, normalize_text
 from newsdiffs.core.schedule import CheckKind, ScheduleState, get_policy
 from newsdiffs.core.urls import canonicalize_url, choose_article_url
@@ -245,6 +247,16 @@ class Tracker:
         if decision is VersionDecision.FLIPFLOP:
             return CheckOutcome.FLIPFLOP, None, ArticleStatus.ACTIVE, "reverted to a seen text"
         page = content.page
+        change = None
+        if latest is not None:
+            change = classify_versions(
+                latest.title,
+                latest.paragraphs,
+                content.title,
+                content.paragraphs,
+                latest.byline,
+                page.byline,
+            )
         version = NewVersion(
             captured_at=at,
             title=content.title,
@@ -255,6 +267,9 @@ class Tracker:
             byline=page.byline,
             published=page.published,
             updated=page.updated,
+            significance=change.significance if change else None,
+            change_kinds=tuple(str(kind) for kind in change.kinds) if change else (),
+            classification=json.dumps(change.to_json_dict()) if change else None,
         )
         outcome = (
             CheckOutcome.FIRST_VERSION

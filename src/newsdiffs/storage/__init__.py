@@ -28,9 +28,11 @@ def open_store(url_or_path: str) -> SqlStore:
     ensure_parent_dir(url)
     try:
         engine = create_store_engine(url)
-    except (SQLAlchemyError, ImportError) as error:
-        reason = describe_error(error) if isinstance(error, SQLAlchemyError) else str(error)
-        raise StorageError(f"cannot open database {shown}: {reason}") from error
+    except ImportError as error:
+        hint = " (pip install 'newsdiffs[postgres]')" if "psycopg" in str(error) else ""
+        raise StorageError(f"cannot open database {shown}: {error}{hint}") from error
+    except SQLAlchemyError as error:
+        raise StorageError(f"cannot open database {shown}: {describe_error(error)}") from error
     try:
         upgrade_to_head(engine)
     except SQLAlchemyError as error:

@@ -140,6 +140,7 @@ class Store(Protocol):
         source: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        kind: str | None = None,
     ) -> list[tuple[Article, Version]]:
         """Versions numbered 2 and up (real changes), newest first, with their article.
 
@@ -161,6 +162,17 @@ class Store(Protocol):
         ``source:name`` (repeatable; ``-source:name`` excludes), ``word*`` (prefix).
         A query with no positive term finds nothing. Hidden articles are left out.
         """
+        ...
+
+    def update_version_text(
+        self,
+        version_id: int,
+        title: str,
+        paragraphs: tuple[str, ...],
+        content_hash: str,
+        extractor: str,
+    ) -> None:
+        """Replace a version's extracted text after re-extraction (``newsdiffs reextract``)."""
         ...
 
     def close(self) -> None: ...

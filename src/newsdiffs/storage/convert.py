@@ -57,6 +57,9 @@ VERSION_FIELDS = (
     "byline",
     "published",
     "updated",
+    "significance",
+    "change_kinds",
+    "classification",
 )
 VERSION_COLUMNS = tuple(versions.c[name] for name in VERSION_FIELDS)
 
@@ -120,6 +123,9 @@ def version_from_row(row: Sequence[Any]) -> Version:
         byline,
         published,
         updated,
+        significance,
+        change_kinds,
+        classification,
     ) = row
     return Version(
         id=id_,
@@ -133,7 +139,18 @@ def version_from_row(row: Sequence[Any]) -> Version:
         byline=byline,
         published=published,
         updated=updated,
+        significance=significance,
+        change_kinds=split_kinds(change_kinds),
+        classification=classification,
     )
+
+
+def split_kinds(stored: str | None) -> tuple[str, ...]:
+    return tuple(kind for kind in (stored or "").split(",") if kind)
+
+
+def join_kinds(kinds: Sequence[str]) -> str | None:
+    return f",{','.join(kinds)}," if kinds else None
 
 
 def version_values(article_id: int, number: int, new: NewVersion) -> dict[str, Any]:
@@ -150,6 +167,9 @@ def version_values(article_id: int, number: int, new: NewVersion) -> dict[str, A
         "content_hash": new.content_hash,
         "extractor": new.extractor,
         "raw_html": compress(new.raw_html),
+        "significance": new.significance,
+        "change_kinds": join_kinds(new.change_kinds),
+        "classification": new.classification,
     }
 
 
@@ -166,6 +186,9 @@ def stored_version(version_id: int, article_id: int, number: int, new: NewVersio
         byline=new.byline,
         published=new.published,
         updated=new.updated,
+        significance=new.significance,
+        change_kinds=new.change_kinds,
+        classification=new.classification,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     bindparam,
     func,
@@ -37,6 +38,7 @@ from newsdiffs.storage.schema import articles, versions
 from newsdiffs.storage.search_syntax import ParsedQuery, Term, parse_query, to_fts5
 
 SNIPPET_WORDS = 24
+STREAM_BATCH = 200  # matches fetched at a time while collecting a page
 
 
 class _Backend(Protocol):
@@ -124,6 +126,23 @@ def _backend(dialect: str, parsed: ParsedQuery) -> _Backend:
     raise NotImplementedError(f"full-text search is not implemented for {dialect}")
 
 
+def _first_per_article(connection: Connection, matches: Select[Any], wanted: int) -> list[int]:
+    """The first version id of each article in ``matches``, until ``wanted`` articles."""
+    seen: set[int] = set()
+    version_ids: list[int] = []
+    result = connection.execution_options(yield_per=STREAM_BATCH).execute(matches)
+    try:
+        for version_id, article_id in result:
+            if article_id not in seen:
+                seen.add(article_id)
+                version_ids.append(version_id)
+                if len(version_ids) >= wanted:
+                    break
+    finally:
+        result.close()
+    return version_ids
+
+
 def search_versions(
     connection: Connection, query: str, source: str | None, offset: int, limit: int
 ) -> list[SearchHit]:
@@ -139,19 +158,18 @@ def search_versions(
         conditions.append(articles.c.source.in_(parsed.sources))
     if parsed.excluded_sources:
         conditions.append(articles.c.source.not_in(parsed.excluded_sources))
-    newest_match = func.max(versions.c.id).label("version_id")
-    page = (
-        select(newest_match)
+    # Matches newest first (version ids follow capture order), streamed: the first match of
+    # each article is its newest, and reading stops once the page is full. The cost follows
+    # offset + limit, not the number of matching versions.
+    matches = (
+        select(versions.c.id, versions.c.article_id)
         .select_from(backend.index)
         .join(versions, versions.c.id == backend.version_id)
         .join(articles, articles.c.id == versions.c.article_id)
         .where(and_(*conditions))
-        .group_by(versions.c.article_id)
-        .order_by(func.max(versions.c.captured_at).desc(), newest_match.desc())
-        .offset(max(offset, 0))
-        .limit(limit)
+        .order_by(backend.version_id.desc())
     )
-    version_ids = [version_id for (version_id,) in connection.execute(page)]
+    version_ids = _first_per_article(connection, matches, max(offset, 0) + limit)[offset:]
     if not version_ids:
         return []
     found = {

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 
+from newsdiffs.errors import StorageError
 from newsdiffs.storage.engine import writer
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions. Bump it with every new migration
 # (tests/test_migrations.py fails until it matches Alembic's head).
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -56,9 +57,14 @@ def upgrade_to_head(engine: Engine) -> None:
     if current_revisions(engine) == {HEAD_REVISION}:
         return
     from alembic import command
+    from alembic.util import CommandError
 
-    with writer(engine).connect() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    try:
+        with writer(engine).connect() as connection:
+            command.upgrade(alembic_config(connection), "head")
+    except CommandError as error:  # e.g. a database migrated by a newer newsdiffs
+        reason = str(error).strip().splitlines()[0]
+        raise StorageError(f"cannot migrate the database: {reason}") from error
 
 
 def downgrade_to(engine: Engine, revision: str = "base") -> None:

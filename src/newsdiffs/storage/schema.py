@@ -139,6 +139,9 @@ versions = Table(
     Column("content_hash", String(128), nullable=False),
     Column("extractor", String(100), nullable=False),
     Column("raw_html", LargeBinary, nullable=False),
+    Column("significance", Float),
+    Column("change_kinds", Text),  # ",kind,kind," so LIKE '%,kind,%' finds one
+    Column("classification", Text),
     UniqueConstraint("article_id", "number"),
     CheckConstraint("number >= 1", name="number_positive"),
     Index("ix_versions_captured_at", "captured_at"),

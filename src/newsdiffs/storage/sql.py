@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -28,7 +28,8 @@ from newsdiffs.models import (
     Source,
     Version,
 )
-from newsdiffs.storage.base import EndpointState, SearchHit, Totals
+from newsdiffs.storage import queries as q
+from newsdiffs.storage.base import EndpointState, SearchHit, Store, Totals
 from newsdiffs.storage.convert import (
     ARTICLE_COLUMNS,
     VERSION_COLUMNS,
@@ -45,63 +46,12 @@ from newsdiffs.storage.engine import writer
 from newsdiffs.storage.fulltext import search_versions
 from newsdiffs.storage.recording import inserted_id, write_check
 from newsdiffs.storage.schema import (
-    UTCDateTime,
     article_aliases,
     articles,
     checks,
     endpoint_state,
-    events,
     sources,
     versions,
-)
-
-CHECKED_STATUSES = (ArticleStatus.ACTIVE.value, ArticleStatus.GONE.value)
-_SELECT_ARTICLE = select(*ARTICLE_COLUMNS)
-_SELECT_VERSION = select(*VERSION_COLUMNS)
-
-# Hot statements are built once with bind parameters: SQLAlchemy then skips rebuilding the
-# cache key, which costs more than running the query on SQLite.
-_ARTICLE_BY_ID = _SELECT_ARTICLE.where(articles.c.id == bindparam("id"))
-_ARTICLE_BY_URL = _SELECT_ARTICLE.where(articles.c.url == bindparam("url"))
-_ARTICLE_BY_ALIAS = _SELECT_ARTICLE.join(
-    article_aliases, article_aliases.c.article_id == articles.c.id
-).where(article_aliases.c.url == bindparam("url"))
-_DUE_ARTICLES = (
-    _SELECT_ARTICLE.where(
-        articles.c.status.in_(CHECKED_STATUSES),
-        articles.c.next_check_at <= bindparam("now", type_=UTCDateTime()),
-    )
-    .order_by(articles.c.next_check_at, articles.c.id)
-    .limit(bindparam("limit"))
-)
-_VERSIONS_OF = _SELECT_VERSION.where(versions.c.article_id == bindparam("article_id")).order_by(
-    versions.c.number
-)
-_VERSION_BY_ID = _SELECT_VERSION.where(versions.c.id == bindparam("id"))
-_VERSION_AT = _SELECT_VERSION.where(
-    versions.c.article_id == bindparam("article_id"), versions.c.number == bindparam("number")
-)
-_LATEST_VERSION = (
-    _SELECT_VERSION.where(versions.c.article_id == bindparam("article_id"))
-    .order_by(versions.c.number.desc())
-    .limit(1)
-)
-_RAW_HTML = select(versions.c.raw_html).where(versions.c.id == bindparam("id"))
-_HASH_COUNTS = (
-    select(versions.c.content_hash, func.count())
-    .where(versions.c.article_id == bindparam("article_id"))
-    .group_by(versions.c.content_hash)
-)
-_CHECKS_OF = (
-    select(checks)
-    .where(checks.c.article_id == bindparam("article_id"))
-    .order_by(checks.c.checked_at.desc(), checks.c.id.desc())
-    .limit(bindparam("limit"))
-)
-_EVENTS_OF = (
-    select(events)
-    .where(events.c.article_id == bindparam("article_id"))
-    .order_by(events.c.at, events.c.id)
 )
 
 
@@ -184,7 +134,7 @@ class SqlStore:
             )
             connection.execute(
                 update(articles)
-                .where(articles.c.source == name, articles.c.status.in_(CHECKED_STATUSES))
+                .where(articles.c.source == name, articles.c.status.in_(q.CHECKED_STATUSES))
                 .values(status=ArticleStatus.RETIRED.value, next_check_at=None)
             )
         return True
@@ -266,7 +216,7 @@ class SqlStore:
         self, source: str | None = None, offset: int = 0, limit: int = 50
     ) -> list[Article]:
         """Newest tracked first."""
-        statement = _SELECT_ARTICLE.order_by(articles.c.id.desc()).offset(offset).limit(limit)
+        statement = q.SELECT_ARTICLE.order_by(articles.c.id.desc()).offset(offset).limit(limit)
         if source is not None:
             statement = statement.where(articles.c.source == source)
         with self._reading() as connection:
@@ -281,12 +231,12 @@ class SqlStore:
 
     def due_articles(self, now: datetime, limit: int = 100) -> list[Article]:
         with self._reading() as connection:
-            rows = connection.execute(_DUE_ARTICLES, {"now": now, "limit": limit})
+            rows = connection.execute(q.DUE_ARTICLES, {"now": now, "limit": limit})
             return [article_from_row(row) for row in rows]
 
     def next_due_at(self) -> datetime | None:
         statement = select(func.min(articles.c.next_check_at)).where(
-            articles.c.status.in_(CHECKED_STATUSES)
+            articles.c.status.in_(q.CHECKED_STATUSES)
         )
         with self._reading() as connection:
             value: datetime | None = connection.execute(statement).scalar_one()
@@ -303,7 +253,7 @@ class SqlStore:
         values: dict[str, Any] = {"status": new_status.value}
         if new_status is ArticleStatus.RETIRED:
             values["next_check_at"] = None
-        elif new_status.value in CHECKED_STATUSES:
+        elif new_status.value in q.CHECKED_STATUSES:
             values["next_check_at"] = func.coalesce(
                 articles.c.next_check_at, articles.c.last_checked_at, articles.c.first_seen
             )
@@ -337,12 +287,12 @@ class SqlStore:
 
     def versions(self, article_id: int) -> list[Version]:
         with self._reading() as connection:
-            rows = connection.execute(_VERSIONS_OF, {"article_id": article_id})
+            rows = connection.execute(q.VERSIONS_OF, {"article_id": article_id})
             return [version_from_row(row) for row in rows]
 
     def get_version(self, version_id: int) -> Version:
         with self._reading() as connection:
-            row = connection.execute(_VERSION_BY_ID, {"id": version_id}).first()
+            row = connection.execute(q.VERSION_BY_ID, {"id": version_id}).first()
         if row is None:
             raise NotFoundError(f"no version with id {version_id}")
         return version_from_row(row)
@@ -350,38 +300,38 @@ class SqlStore:
     def version_at(self, article_id: int, number: int) -> Version:
         with self._reading() as connection:
             parameters = {"article_id": article_id, "number": number}
-            row = connection.execute(_VERSION_AT, parameters).first()
+            row = connection.execute(q.VERSION_AT, parameters).first()
         if row is None:
             raise NotFoundError(f"article {article_id} has no version {number}")
         return version_from_row(row)
 
     def latest_version(self, article_id: int) -> Version | None:
         with self._reading() as connection:
-            row = connection.execute(_LATEST_VERSION, {"article_id": article_id}).first()
+            row = connection.execute(q.LATEST_VERSION, {"article_id": article_id}).first()
         return None if row is None else version_from_row(row)
 
     def raw_html(self, version_id: int) -> bytes:
         with self._reading() as connection:
-            stored = connection.execute(_RAW_HTML, {"id": version_id}).scalar_one_or_none()
+            stored = connection.execute(q.RAW_HTML, {"id": version_id}).scalar_one_or_none()
         if stored is None:
             raise NotFoundError(f"no version with id {version_id}")
         return decompress(stored)
 
     def hash_counts(self, article_id: int) -> dict[str, int]:
         with self._reading() as connection:
-            rows = connection.execute(_HASH_COUNTS, {"article_id": article_id})
+            rows = connection.execute(q.HASH_COUNTS, {"article_id": article_id})
             return {content_hash: n for content_hash, n in rows}
 
     def checks(self, article_id: int, limit: int = 50) -> list[Check]:
         """Newest first."""
         with self._reading() as connection:
-            rows = connection.execute(_CHECKS_OF, {"article_id": article_id, "limit": limit})
+            rows = connection.execute(q.CHECKS_OF, {"article_id": article_id, "limit": limit})
             return [check_from_row(row) for row in rows]
 
     def events(self, article_id: int) -> list[ArticleEvent]:
         """Oldest first."""
         with self._reading() as connection:
-            rows = connection.execute(_EVENTS_OF, {"article_id": article_id})
+            rows = connection.execute(q.EVENTS_OF, {"article_id": article_id})
             return [event_from_row(row) for row in rows]
 
     # --- overviews ---------------------------------------------------------------------
@@ -415,6 +365,7 @@ class SqlStore:
         source: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        kind: str | None = None,
     ) -> list[tuple[Article, Version]]:
         statement = (
             select(*VERSION_COLUMNS, *ARTICLE_COLUMNS)
@@ -430,10 +381,50 @@ class SqlStore:
             statement = statement.where(versions.c.captured_at >= since)
         if until is not None:
             statement = statement.where(versions.c.captured_at < until)
+        if kind is not None:
+            if not kind.replace("_", "").isalpha():
+                return []
+            statement = statement.where(versions.c.change_kinds.like(f"%,{kind},%"))
         with self._reading() as connection:
             rows = connection.execute(statement).all()
         split = len(VERSION_COLUMNS)
         return [(article_from_row(row[split:]), version_from_row(row[:split])) for row in rows]
+
+    def update_version_text(
+        self,
+        version_id: int,
+        title: str,
+        paragraphs: tuple[str, ...],
+        content_hash: str,
+        extractor: str,
+    ) -> None:
+        """Replace a version's extracted text (re-extraction); its capture stays as it was."""
+        statement = (
+            update(versions)
+            .where(versions.c.id == version_id)
+            .values(
+                title=title,
+                paragraphs=list(paragraphs),
+                content_hash=content_hash,
+                extractor=extractor,
+            )
+        )
+        with self._writing() as connection:
+            if connection.execute(statement).rowcount == 0:
+                raise NotFoundError(f"no version with id {version_id}")
+            article_id = connection.execute(
+                select(versions.c.article_id).where(versions.c.id == version_id)
+            ).scalar_one()
+            latest = connection.execute(
+                select(versions.c.id, versions.c.title)
+                .where(versions.c.article_id == article_id)
+                .order_by(versions.c.number.desc())
+                .limit(1)
+            ).one()
+            if latest.id == version_id:
+                connection.execute(
+                    update(articles).where(articles.c.id == article_id).values(title=title)
+                )
 
     def search(
         self, query: str, source: str | None = None, offset: int = 0, limit: int = 20
@@ -444,14 +435,14 @@ class SqlStore:
 
 
 def _find_article(connection: Connection, url: str) -> Article | None:
-    row = connection.execute(_ARTICLE_BY_URL, {"url": url}).first()
+    row = connection.execute(q.ARTICLE_BY_URL, {"url": url}).first()
     if row is None:
-        row = connection.execute(_ARTICLE_BY_ALIAS, {"url": url}).first()
+        row = connection.execute(q.ARTICLE_BY_ALIAS, {"url": url}).first()
     return None if row is None else article_from_row(row)
 
 
 def _require_article(connection: Connection, article_id: int) -> Article:
-    row = connection.execute(_ARTICLE_BY_ID, {"id": article_id}).first()
+    row = connection.execute(q.ARTICLE_BY_ID, {"id": article_id}).first()
     if row is None:
         raise NotFoundError(f"no article with id {article_id}")
     return article_from_row(row)
@@ -466,3 +457,9 @@ def _as_utc(value: Any) -> datetime | None:
     if not isinstance(value, datetime):
         raise StorageError(f"unexpected timestamp {value!r} from the database")
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+if TYPE_CHECKING:
+
+    def _conforms_to_the_store_protocol(store: SqlStore) -> Store:
+        return store  # mypy checks every Store method's signature here

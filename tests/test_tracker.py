@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -252,3 +253,35 @@ def test_collapsed_extraction_is_an_anomaly_not_a_version(h: Harness) -> None:
     assert report.outcome is CheckOutcome.EXTRACTION_ANOMALY
     assert len(h.store.versions(aid)) == 2
     assert h.store.events(aid)[-1].kind == "extraction_anomaly"
+
+
+def test_an_extractor_upgrade_is_not_an_edit(h: Harness) -> None:
+    """Extractor v1 keeps a footer line, v2 drops it: same page, so no new version."""
+    from newsdiffs.extraction import extract
+    from newsdiffs.models import ExtractedPage
+
+    def version(number: int, keep_footer: bool) -> Callable[[str | bytes, str], ExtractedPage]:
+        def run(html: str | bytes, url: str) -> ExtractedPage:
+            page = extract(html, url)
+            extra = ("Copyright Loopback News",) if keep_footer else ()
+            return replace(page, paragraphs=page.paragraphs + extra, extractor=f"test@{number}")
+
+        return run
+
+    h.site.put("/news/1", page("Bridge to close", STORY))
+    aid = h.track("/news/1")
+
+    def check_with(extractor: Callable[[str | bytes, str], ExtractedPage]) -> CheckOutcome:
+        async def go() -> CheckOutcome:
+            async with Fetcher(SETTINGS) as fetcher:
+                tracker = Tracker(h.store, fetcher, h.clock, extractor)
+                return (await tracker.check(h.store.get_article(aid))).outcome
+
+        return asyncio.run(go())
+
+    assert check_with(version(1, keep_footer=True)) is CheckOutcome.FIRST_VERSION
+    h.advance_to_next_check(aid)
+    assert check_with(version(2, keep_footer=False)) is CheckOutcome.UNCHANGED
+    (stored,) = h.store.versions(aid)
+    assert stored.extractor == "test@2"
+    assert "Copyright Loopback News" not in stored.paragraphs

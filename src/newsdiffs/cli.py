@@ -657,6 +657,27 @@ def stats(ctx: Context, source: str | None, fmt: str) -> None:
         )
 
 
+@cli.command()
+@click.option("--source", default=None, help="Only this source's articles.")
+@pass_ctx
+def reextract(ctx: Context, source: str | None) -> None:
+    """Re-run the current extractors over the stored raw pages of past versions.
+
+    Versions keep their numbers and capture times; extractor changes never become edits.
+
+    \b
+    Example:
+      newsdiffs reextract --source guardian
+    """
+    from newsdiffs.reextract import reextract as run_reextract
+
+    store = ctx.store
+    if source is not None and store.get_source(source) is None:
+        raise NotFoundError(f"no source named {source!r}")
+    report = run_reextract(store, source, progress=lambda r: click.echo(r.describe(), err=True))
+    click.echo(report.describe())
+
+
 # --- entry point ---------------------------------------------------------------------
 
 

@@ -38,7 +38,7 @@ from newsdiffs.models import (
 )
 from newsdiffs.storage.base import Store
 
-Extract = Callable[[str, str], ExtractedPage]
+Extract = Callable[[str | bytes, str], ExtractedPage]
 
 _FETCH_TO_CHECK: dict[FetchOutcome, CheckOutcome] = {
     FetchOutcome.GONE: CheckOutcome.GONE,
@@ -240,6 +240,12 @@ class Tracker:
         )
         if decision is VersionDecision.UNCHANGED:
             return CheckOutcome.UNCHANGED, None, ArticleStatus.ACTIVE, ""
+        if (
+            latest is not None
+            and latest.extractor != content.page.extractor
+            and self._same_under_new_extractor(latest, content, fetched.final_url)
+        ):
+            return CheckOutcome.UNCHANGED, None, ArticleStatus.ACTIVE, "extractor changed"
         anomaly = self._anomaly(article, fetched, content, latest)
         if anomaly is not None:
             events.append(ArticleEvent(article.id, at, "extraction_anomaly", anomaly))
@@ -278,6 +284,20 @@ class Tracker:
         )
         return outcome, version, ArticleStatus.ACTIVE, ""
 
+    def _same_under_new_extractor(self, latest: Version, content: _Content, url: str) -> bool:
+        """Re-extract the latest version's stored page with today's extractor.
+
+        If that gives today's text, only the extractor changed: the stored version's text is
+        brought up to date in place and no version is recorded.
+        """
+        again = self._content_of(self.store.raw_html(latest.id), url)
+        if again is None or again.hash != content.hash:
+            return False
+        self.store.update_version_text(
+            latest.id, content.title, content.paragraphs, content.hash, content.page.extractor
+        )
+        return True
+
     def _anomaly(
         self, article: Article, fetched: FetchResult, content: _Content, latest: Version | None
     ) -> str | None:
@@ -300,7 +320,10 @@ class Tracker:
         return _loosely_same(article.url, target)
 
     def _content(self, fetched: FetchResult) -> _Content | None:
-        page = self.extract(fetched.text(), fetched.final_url)
+        return self._content_of(fetched.text(), fetched.final_url)
+
+    def _content_of(self, html: str | bytes, url: str) -> _Content | None:
+        page = self.extract(html, url)
         paragraphs = normalize_paragraphs(page.paragraphs)
         title = normalize_text(page.title)
         if not paragraphs:

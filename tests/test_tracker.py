@@ -285,3 +285,9 @@ def test_an_extractor_upgrade_is_not_an_edit(h: Harness) -> None:
     (stored,) = h.store.versions(aid)
     assert stored.extractor == "test@2"
     assert "Copyright Loopback News" not in stored.paragraphs
+
+
+def test_anomalies_are_counted_per_source(h: Harness) -> None:
+    test_collapsed_extraction_is_an_anomaly_not_a_version(h)
+    assert h.store.event_counts("extraction_anomaly") == {"loop": 1}
+    assert h.store.event_counts("extraction_anomaly", since=h.clock.now() + timedelta(1)) == {}

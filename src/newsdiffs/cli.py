@@ -137,6 +137,7 @@ def sources_list(ctx: Context, fmt: str) -> None:
     """
     store = ctx.store
     counts = store.source_counts()
+    anomalies = store.event_counts("extraction_anomaly")
     rows = store.list_sources()
     if fmt == "json":
         click.echo(
@@ -149,6 +150,7 @@ def sources_list(ctx: Context, fmt: str) -> None:
                         "endpoints": [{"url": e.url, "kind": str(e.kind)} for e in s.endpoints],
                         "articles": counts.get(s.name, (0, 0))[0],
                         "versions": counts.get(s.name, (0, 0))[1],
+                        "extraction_anomalies": anomalies.get(s.name, 0),
                     }
                     for s in rows
                 ],
@@ -160,7 +162,10 @@ def sources_list(ctx: Context, fmt: str) -> None:
         click.echo("no sources: add one with `newsdiffs sources add` or run `newsdiffs init`")
     for s in rows:
         articles, versions = counts.get(s.name, (0, 0))
-        click.echo(f"{s.name:<16} {articles:>6} articles {versions:>7} versions  {s.home_url}")
+        warning = f"  ! {anomalies[s.name]} extraction anomalies" if s.name in anomalies else ""
+        click.echo(
+            f"{s.name:<16} {articles:>6} articles {versions:>7} versions  {s.home_url}{warning}"
+        )
         for e in s.endpoints:
             click.echo(f"    {e.kind!s:<9} {e.url}")
 

@@ -164,6 +164,10 @@ class Store(Protocol):
         """
         ...
 
+    def event_counts(self, kind: str, since: datetime | None = None) -> dict[str, int]:
+        """Source name -> how many events of ``kind`` its articles had (since ``since``)."""
+        ...
+
     def update_version_text(
         self,
         version_id: int,

@@ -50,6 +50,7 @@ from newsdiffs.storage.schema import (
     articles,
     checks,
     endpoint_state,
+    events,
     sources,
     versions,
 )
@@ -389,6 +390,18 @@ class SqlStore:
             rows = connection.execute(statement).all()
         split = len(VERSION_COLUMNS)
         return [(article_from_row(row[split:]), version_from_row(row[:split])) for row in rows]
+
+    def event_counts(self, kind: str, since: datetime | None = None) -> dict[str, int]:
+        statement = (
+            select(articles.c.source, func.count())
+            .join(events, events.c.article_id == articles.c.id)
+            .where(events.c.kind == kind)
+            .group_by(articles.c.source)
+        )
+        if since is not None:
+            statement = statement.where(events.c.at >= since)
+        with self._reading() as connection:
+            return {source: int(count) for source, count in connection.execute(statement)}
 
     def update_version_text(
         self,

@@ -247,3 +247,60 @@ def test_compare_with_an_empty_capture() -> None:
     result = compare_pages(Page().html(), "<html><body></body></html>", URL)
     assert not result.new_version
     assert result.reason == "no article text found in B"
+
+
+def test_paywall_teaser_block_keeps_its_paragraphs() -> None:
+    teaser = "".join(f"<p>{p}</p>" for p in BODY[:2])
+    html = (
+        Page(body=tuple(BODY[2:]))
+        .html()
+        .replace(
+            '<div class="article-body">',
+            f'<div class="article-body"><div class="teaser-content">{teaser}</div>',
+        )
+    )
+    paragraphs = extract(html, URL).paragraphs
+    assert paragraphs[:4] == tuple(BODY)
+
+
+def test_layout_table_cells_give_separate_paragraphs() -> None:
+    cells = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (
+        Page()
+        .html()
+        .replace(
+            f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in BODY)}',
+            f'<div class="article-body"><table><tr><td>{cells}</td><td></td></tr></table>',
+        )
+    )
+    paragraphs = extract(html, URL).paragraphs
+    for paragraph in BODY:
+        assert paragraph in paragraphs
+
+
+def test_kicker_and_headline_above_the_body_are_dropped() -> None:
+    lines = ["The Long Run", "Big news today", "First real paragraph."]
+    assert drop_leading_title(lines, "Big news today") == ["First real paragraph."]
+    long_intro = ["x" * 200, "Big news today", "Body."]
+    assert drop_leading_title(long_intro, "Big news today") == long_intro
+
+
+def test_short_pages_keep_their_paragraphs() -> None:
+    """trafilatura's fallback on short pages returns one block; the <article> blocks win."""
+    from newsdiffs.extraction import extract
+
+    html = (
+        "<html><head><title>Bridge to close | Loopback News</title></head><body>"
+        "<nav><a href='/'>Home</a></nav><main><article><h1>Bridge to close</h1>"
+        "<p class='byline'>By Ada Reporter</p>"
+        "<p>The council voted on Tuesday to close the old bridge.</p>"
+        "<p>Engineers said the work would take six months.</p>"
+        "<aside><p>Related: other bridges</p></aside>"
+        "</article></main><footer>Copyright</footer></body></html>"
+    )
+    page = extract(html, "https://loopback.example/news/1")
+    assert page.title == "Bridge to close"
+    assert page.paragraphs == (
+        "The council voted on Tuesday to close the old bridge.",
+        "Engineers said the work would take six months.",
+    )

@@ -14,26 +14,16 @@ from newsdiffs.extraction.cleanup import (
     is_template_line,
     join_drop_caps,
     trim_to_reference,
+    unmask_teaser_bodies,
 )
-from newsdiffs.extraction.html import (
-    HtmlElement,
-    PageMetadata,
-    clean_title,
-    element_text,
-    normalize_space,
-    parse_html,
-    read_metadata,
-    site_names_for,
-)
+from newsdiffs.extraction.html import HtmlElement, normalize_space, parse_html, read_metadata
+from newsdiffs.extraction.titles import choose_title
 from newsdiffs.models import ExtractedPage
 
 # The JSON-LD body replaces trafilatura's when trafilatura found less than this share of it.
 _JSON_LD_BODY_RATIO = 0.5
-_MAX_HEADINGS = 5
-_HEADING_AGREEMENT = 0.3  # share of the shorter title's words an <h1> must share
-_MIN_HEADING_WORDS = 3
-_MAX_LABEL_WORDS = 3  # words of section label around a headline in an <h1>
-_WORD = re.compile(r"\w+")
+# A precision-mode body shorter than this (characters) is retried in balanced mode.
+_MIN_PRECISE_BODY = 500
 
 
 class GenericExtractor:
@@ -43,11 +33,17 @@ class GenericExtractor:
     version = 1
 
     def __init__(
-        self, *, favor_precision: bool = True, favor_recall: bool = False, fast: bool = False
+        self,
+        *,
+        favor_precision: bool = True,
+        favor_recall: bool = False,
+        fast: bool = False,
+        include_tables: bool = True,
     ) -> None:
         self.favor_precision = favor_precision
         self.favor_recall = favor_recall
         self.fast = fast  # skip trafilatura's readability/jusText fallbacks
+        self.include_tables = include_tables
 
     @property
     def label(self) -> str:
@@ -65,13 +61,23 @@ class GenericExtractor:
             return None
         meta = read_metadata(doc)
         title = choose_title(doc, meta, url)
-        join_drop_caps(doc)
-        paragraphs = drop_leading_title(self._body_paragraphs(doc, url), title)
+        paragraphs = self._body_paragraphs(doc, url, precise=self.favor_precision)
+        if self.favor_precision and _length(paragraphs) < _MIN_PRECISE_BODY:
+            # Precision mode sometimes prunes the whole article away: ask again, gently.
+            retry = parse_html(html)
+            if retry is not None:
+                fuller = self._body_paragraphs(retry, url, precise=False)
+                if _length(fuller) > _length(paragraphs):
+                    paragraphs = fuller
+        if len(paragraphs) <= 1:
+            # On short pages trafilatura falls back to one block of all the page's text;
+            # the page's own <article>/<main> paragraphs are the better answer there.
+            structural = structural_paragraphs(html)
+            if len(structural) > 1:
+                paragraphs = structural
+        paragraphs = drop_leading_title(paragraphs, title)
         if meta.article_body:
-            if _is_much_shorter(paragraphs, meta.article_body):
-                paragraphs = split_plain_text(meta.article_body)
-            else:
-                paragraphs = trim_to_reference(paragraphs, meta.article_body)
+            paragraphs = reconcile_with_article_body(paragraphs, meta.article_body)
         page = ExtractedPage(
             title=title,
             paragraphs=tuple(paragraphs),
@@ -84,15 +90,17 @@ class GenericExtractor:
         )
         return None if page.is_empty else page
 
-    def _body_paragraphs(self, doc: HtmlElement, url: str) -> list[str]:
+    def _body_paragraphs(self, doc: HtmlElement, url: str, *, precise: bool) -> list[str]:
+        join_drop_caps(doc)
+        unmask_teaser_bodies(doc)
         result = trafilatura.bare_extraction(
             doc,
             url=url or None,
-            favor_precision=self.favor_precision,
+            favor_precision=precise,
             favor_recall=self.favor_recall,
             fast=self.fast,
             include_comments=False,
-            include_tables=True,
+            include_tables=self.include_tables,
             with_metadata=False,
         )
         body = getattr(result, "body", None)
@@ -103,105 +111,55 @@ class GenericExtractor:
         ]
 
 
-def choose_title(doc: HtmlElement, meta: PageMetadata, url: str = "") -> str:
-    """The visible headline: the <h1> that agrees with the page's metadata titles.
-
-    Metadata titles (JSON-LD headline, og:title, cleaned <title>) are often SEO or social
-    variants; the <h1> is what readers see. An <h1> sharing enough words with a metadata
-    title wins (minus a section label in front of it: "Opinion | ..."); else a lone
-    multi-word <h1>; else the first metadata title.
-    """
-    site_names = site_names_for(url, meta.site_name)
-    meta_titles = [
-        clean_title(t, site_names) for t in (meta.headline, meta.og_title, meta.html_title) if t
-    ]
-    headings = [h for h in _headings(doc) if not _is_site_heading(h, site_names)]
-    best_heading, best_score = None, 0.0
-    for heading in headings:
-        score = max((_word_overlap(heading, t) for t in meta_titles), default=0.0)
-        if score > best_score:
-            best_heading, best_score = heading, score
-    if best_heading is not None and best_score >= _HEADING_AGREEMENT:
-        return _without_label(best_heading, meta_titles)
-    if (
-        headings
-        and len(headings[0].split()) >= _MIN_HEADING_WORDS
-        and (len(headings) == 1 or not meta_titles)
-    ):
-        return headings[0]
-    if meta_titles:
-        return meta_titles[0]
-    return headings[0] if headings else ""
-
-
-def _headings(doc: HtmlElement) -> list[str]:
-    return [t for t in (element_text(h) for h in doc.iter("h1")) if t][:_MAX_HEADINGS]
-
-
-def _is_site_heading(heading: str, site_names: list[str]) -> bool:
-    """An <h1> that is the site's logo or name rather than a headline."""
-    words = heading.casefold().split()
-    if "logo" in words:
-        return True
-    names = {re.sub(r"\W+", "", n.casefold()) for n in site_names}
-    return re.sub(r"\W+", "", heading.casefold()) in names
-
-
-def _without_label(heading: str, meta_titles: list[str]) -> str:
-    """``"Opinion | Title"`` -> ``"Title"`` when a metadata title is the heading's tail."""
-    for title in meta_titles:
-        extra_words = len(heading.split()) - len(title.split())
-        if (
-            len(title.split()) >= _MIN_HEADING_WORDS
-            and 0 < extra_words <= _MAX_LABEL_WORDS
-            and title in heading
-        ):
-            return title
-    return heading
-
-
-def _word_overlap(a: str, b: str) -> float:
-    words_a = set(_WORD.findall(a.casefold()))
-    words_b = set(_WORD.findall(b.casefold()))
-    if not words_a or not words_b:
-        return 0.0
-    return len(words_a & words_b) / min(len(words_a), len(words_b))
-
-
 def body_paragraphs(body: etree._Element) -> Iterator[str]:
     """Flatten trafilatura's XML body: paragraphs, subheads, list items, quotes, table rows."""
-    if body.text and body.text.strip():
-        yield normalize_space(body.text)
-    for child in body:
+    return _container_paragraphs(body)
+
+
+_BLOCKS = frozenset({"p", "head", "list", "item", "quote", "table", "div"})
+
+
+def _tag(element: etree._Element) -> str:
+    return element.tag if isinstance(element.tag, str) else ""
+
+
+def _has_blocks(element: etree._Element) -> bool:
+    return any(_tag(child) in _BLOCKS for child in element.iterdescendants())
+
+
+def _container_paragraphs(element: etree._Element) -> Iterator[str]:
+    """Loose text, each child's paragraphs, and the text between children, in order."""
+    if element.text and element.text.strip():
+        yield normalize_space(element.text)
+    for child in element:
         yield from _element_paragraphs(child)
         if child.tail and child.tail.strip():
             yield normalize_space(child.tail)
 
 
 def _element_paragraphs(element: etree._Element) -> Iterator[str]:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in ("list", "quote", "div") and any(
-        isinstance(c.tag, str) and c.tag in ("item", "p", "list", "head", "quote") for c in element
-    ):
-        if element.text and element.text.strip():
-            yield normalize_space(element.text)
-        for child in element:
-            yield from _element_paragraphs(child)
-            if child.tail and child.tail.strip():
-                yield normalize_space(child.tail)
-        return
+    tag = _tag(element)
     if tag == "table":
-        for row in element.iter("row"):
-            cells = [normalize_space("".join(c.itertext())) for c in row]
-            text = " | ".join(c for c in cells if c)
-            if text:
-                yield text
-        return
-    if tag == "graphic":
-        return
-    text = normalize_space(" ".join(_texts(element)))
-    if text:
-        yield text
+        yield from _table_paragraphs(element)
+    elif tag in ("list", "quote", "div", "item", "cell") and _has_blocks(element):
+        yield from _container_paragraphs(element)
+    elif tag != "graphic":
+        text = normalize_space(" ".join(_texts(element)))
+        if text:
+            yield text
+
+
+def _table_paragraphs(table: etree._Element) -> Iterator[str]:
+    """A data row as ``"a | b | c"``; a layout row (cells holding paragraphs) as paragraphs."""
+    for row in table.iterchildren("row"):
+        cells = [cell for cell in row if _tag(cell) == "cell"]
+        if any(_has_blocks(cell) for cell in cells):
+            for cell in cells:
+                yield from _container_paragraphs(cell)
+            continue
+        text = " | ".join(c for c in (normalize_space(" ".join(_texts(c))) for c in cells) if c)
+        if text:
+            yield text
 
 
 def _texts(element: etree._Element) -> Iterator[str]:
@@ -222,6 +180,61 @@ def split_plain_text(text: str) -> list[str]:
     return [p for p in (normalize_space(line) for line in re.split(r"\n+", text)) if p]
 
 
+def reconcile_with_article_body(paragraphs: list[str], article_body: str) -> list[str]:
+    """Use the publisher's JSON-LD ``articleBody`` to complete or trim the detected body.
+
+    It replaces the body when the body is much shorter; otherwise it trims trailing
+    paragraphs it does not contain (donation appeals, promos). (Replacing a body that the
+    articleBody merely extends was measured: no gain, and less stable across redesigns.)
+    """
+    if _is_much_shorter(paragraphs, article_body):
+        return split_plain_text(article_body)
+    return trim_to_reference(paragraphs, article_body)
+
+
+def _length(paragraphs: list[str]) -> int:
+    return sum(len(p) for p in paragraphs)
+
+
 def _is_much_shorter(paragraphs: list[str], article_body: str) -> bool:
     ours = sum(len(p) for p in paragraphs)
     return ours < _JSON_LD_BODY_RATIO * len(normalize_space(article_body))
+
+
+_STRUCTURE_BLOCKS = "p", "h2", "h3", "h4", "li", "blockquote"
+_FURNITURE_CLASS = re.compile(
+    r"byline|author|dateline|timestamp|date|meta|share|social|related|promo|caption|credit|ad-",
+    re.IGNORECASE,
+)
+
+
+def structural_paragraphs(html: str) -> list[str]:
+    """Block texts inside the page's one <article> (or <main>), furniture classes skipped."""
+    doc = parse_html(html)
+    if doc is None:
+        return []
+    containers = doc.xpath("//article") or doc.xpath("//main")
+    if len(containers) != 1:
+        return []
+    container = containers[0]
+    found: list[str] = []
+    for element in container.iter(*_STRUCTURE_BLOCKS):
+        if _in_furniture(element, container):
+            continue
+        if element.getparent() is not None and _tag(element.getparent()) in _STRUCTURE_BLOCKS:
+            continue  # its text is counted with the enclosing block
+        text = normalize_space(element.text_content())
+        if text and not is_template_line(text):
+            found.append(text)
+    return found
+
+
+def _in_furniture(element: HtmlElement, container: HtmlElement) -> bool:
+    node: HtmlElement | None = element
+    while node is not None and node is not container:
+        if node.tag in ("aside", "nav", "footer", "figure") or _FURNITURE_CLASS.search(
+            str(node.get("class") or "")
+        ):
+            return True
+        node = node.getparent()
+    return False

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from edit_generator import LABEL_TYPES, OPERATIONS, generate_cases, load_articles, predicted_labels
+from edit_generator import (
+    LABEL_TYPES,
+    OPERATIONS,
+    GeneratedEdit,
+    generate_cases,
+    load_articles,
+    predicted_labels,
+)
 
 from newsdiffs.core.classify import classify_versions
 from newsdiffs.core.diffing import diff_versions
@@ -19,20 +26,20 @@ MIN_TYPE_F1 = 0.90
 
 
 @pytest.fixture(scope="module")
-def cases() -> list:  # type: ignore[type-arg]
+def cases() -> list[GeneratedEdit]:
     articles = load_articles()
     if not articles:
         pytest.skip("corpus not found (set NEWSDIFFS_CORPUS): extraction truth.json needed")
     return list(generate_cases(articles, seed=20241126, per_article=1, max_operations=3))
 
 
-def test_generator_covers_every_operation(cases: list) -> None:  # type: ignore[type-arg]
+def test_generator_covers_every_operation(cases: list[GeneratedEdit]) -> None:
     counts = Counter(op for case in cases for op in case.operations)
     assert set(counts) == set(OPERATIONS)
     assert min(counts.values()) >= 30, counts
 
 
-def test_classifier_recovers_generated_operations(cases: list) -> None:  # type: ignore[type-arg]
+def test_classifier_recovers_generated_operations(cases: list[GeneratedEdit]) -> None:
     true_positive: Counter[str] = Counter()
     false_positive: Counter[str] = Counter()
     false_negative: Counter[str] = Counter()
@@ -57,7 +64,7 @@ def test_classifier_recovers_generated_operations(cases: list) -> None:  # type:
     assert min(scores.values()) >= MIN_TYPE_F1, summary
 
 
-def test_generated_diffs_rebuild_both_versions(cases: list) -> None:  # type: ignore[type-arg]
+def test_generated_diffs_rebuild_both_versions(cases: list[GeneratedEdit]) -> None:
     for case in cases[:150]:
         diff = diff_versions(case.a_title, case.a_paragraphs, case.b_title, case.b_paragraphs)
         assert diff.a_paragraphs == case.a_paragraphs

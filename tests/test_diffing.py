@@ -3,21 +3,17 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+import subprocess
+import sys
+from collections.abc import Sequence
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdiffs.core.diffing import ArticleDiff, diff_versions, similarity
 from newsdiffs.core.render_text import render_ansi, render_spans
-from newsdiffs.core.wordiff import (
-    Span,
-    count_words,
-    diff_sequences,
-    diff_words,
-    edit_counts,
-    spans_text,
-    tokenize,
-)
+from newsdiffs.core.seqdiff import diff_sequences, edit_counts
+from newsdiffs.core.wordiff import Span, count_words, diff_words, spans_text, tokenize
 
 
 def _lcs_length(a: list[str], b: list[str]) -> int:
@@ -30,7 +26,9 @@ def _lcs_length(a: list[str], b: list[str]) -> int:
     return table[len(a)][len(b)]
 
 
-def _apply(a: list[str], b: list[str], opcodes: list[tuple[str, int, int, int, int]]) -> list[str]:
+def _apply(
+    a: list[str], b: list[str], opcodes: Sequence[tuple[str, int, int, int, int]]
+) -> list[str]:
     out: list[str] = []
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
@@ -57,8 +55,10 @@ def test_diff_sequences_is_minimal_and_correct(a: list[str], b: list[str]) -> No
 
 @settings(max_examples=100, deadline=None)
 @given(small_lists, small_lists)
-def test_fallback_beyond_edit_budget_is_still_a_valid_diff(a: list[str], b: list[str]) -> None:
-    assert _apply(a, b, diff_sequences(a, b, max_edits=1)) == b
+def test_bit_parallel_beyond_the_search_budget_is_minimal_too(a: list[str], b: list[str]) -> None:
+    opcodes = diff_sequences(a, b, max_states=0)
+    assert _apply(a, b, opcodes) == b
+    assert sum(edit_counts(opcodes)) == len(a) + len(b) - 2 * _lcs_length(a, b)
 
 
 def test_long_equal_runs_are_trimmed_and_galloped() -> None:
@@ -231,3 +231,16 @@ def test_render_plain_and_ansi() -> None:
 def test_render_spans_keeps_spaces_outside_marks() -> None:
     spans = diff_words("The big cat sat", "The cat sat")
     assert render_spans(spans, color=False) == "The [-big-] cat sat"
+
+
+def test_diff_and_classify_modules_import_nothing_with_io() -> None:
+    code = (
+        "import sys\n"
+        "import newsdiffs.core.classify, newsdiffs.core.stats, newsdiffs.core.render_text\n"
+        "heavy = {'sqlalchemy', 'httpx', 'fastapi', 'lxml', 'asyncio', 'socket', 'difflib'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
+from newsdiffs.errors import StorageError
 from newsdiffs.models import Check, CheckOutcome, CheckResult, NewVersion
 from newsdiffs.storage import SqlStore, open_store
 from newsdiffs.storage.engine import create_store_engine, to_url
@@ -140,3 +141,14 @@ def test_open_store_twice_keeps_data(tmp_path: Path) -> None:
     with open_store(path) as third:
         assert third.totals().versions == 2
         assert current_revisions(third.engine) == head_revisions()
+
+
+def test_a_database_from_a_newer_version_is_a_storage_error(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    open_store(str(path)).close()
+    engine = create_store_engine(to_url(str(path)))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(StorageError, match="cannot migrate the database"):
+        open_store(str(path))

@@ -1,7 +1,8 @@
 """Compare two captures of one article: would the second be recorded as a new version?
 
 Used by ``newsdiffs compare A B --url URL``. Both pages go through the same path as a
-tracked check: extract, normalise, hash; a new version is recorded when the hashes differ.
+tracked check: extract, normalise, hash, :func:`~newsdiffs.core.versioning.decide_version`
+with A as the latest stored version.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 
 from newsdiffs.core.normalize import content_hash, normalize_paragraphs, normalize_text
+from newsdiffs.core.versioning import VersionDecision, decide_version
 from newsdiffs.extraction import extract
 from newsdiffs.extraction.html import decode_html
 from newsdiffs.models import ExtractedPage
@@ -92,7 +94,8 @@ def compare_extracted(
     b_hash = content_hash(b.title, paragraphs_b)
     title_changed = normalize_text(a.title) != normalize_text(b.title)
     changes = paragraph_changes(paragraphs_a, paragraphs_b)
-    new_version, reason = _verdict(a, b, a_hash != b_hash, title_changed, changes, html_change)
+    decision = decide_version(b_hash, None if a.is_empty else a_hash, {a_hash: 1})
+    new_version, reason = _verdict(a, b, decision, title_changed, changes, html_change)
     extractor = a.extractor if a.extractor == b.extractor else f"{a.extractor} / {b.extractor}"
     return CompareResult(
         new_version=new_version,
@@ -111,18 +114,18 @@ def compare_extracted(
 def _verdict(
     a: ExtractedPage,
     b: ExtractedPage,
-    hash_changed: bool,
+    decision: VersionDecision,
     title_changed: bool,
     changes: ParagraphChanges,
     html_change: str,
 ) -> tuple[bool, str]:
     if b.is_empty:
         return False, "no article text found in B" + (" (nor in A)" if a.is_empty else "")
-    if a.is_empty:
+    if decision is VersionDecision.FIRST:
         return True, "no article text found in A; B would be the first version"
-    if not hash_changed:
-        return False, _same_text_reason(a, b, html_change)
-    return True, describe_changes(title_changed, changes)
+    if decision is VersionDecision.NEW:
+        return True, describe_changes(title_changed, changes)
+    return False, _same_text_reason(a, b, html_change)
 
 
 def _same_text_reason(a: ExtractedPage, b: ExtractedPage, html_change: str) -> str:

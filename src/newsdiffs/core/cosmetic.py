@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from newsdiffs.core.wordiff import diff_sequences
+from newsdiffs.core.seqdiff import diff_sequences
 
 CosmeticKind = Literal["format", "typo"]
 

@@ -4,10 +4,11 @@
 
 1. **Align paragraphs** with a minimal (Myers) diff on whole paragraph texts: unchanged
    paragraphs anchor the alignment, everything between two anchors is a *gap*.
-2. **Pair changed paragraphs** inside each gap by word similarity (Dice coefficient on word
-   bags, best order-preserving pairing by dynamic programming), so a rewritten paragraph is
-   one ``change`` with word marks rather than a ``delete`` plus an ``insert``. Paragraphs
-   left over are matched across gaps: an identical or near-identical one (similarity >=
+2. **Pair changed paragraphs** inside each gap by word similarity (:func:`affinity` >=
+   :data:`PAIR_SIMILARITY`: Dice coefficient on word bags, or half the overlap coefficient;
+   best order-preserving pairing by dynamic programming), so a rewritten paragraph is one
+   ``change`` with word marks rather than a ``delete`` plus an ``insert``. Paragraphs left
+   over are matched across gaps: an identical or near-identical one (Dice >=
    :data:`MOVE_SIMILARITY`) is a ``move``.
 3. **Diff words** inside each pair with :func:`~newsdiffs.core.wordiff.diff_words`.
 
@@ -24,11 +25,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from newsdiffs.core.seqdiff import diff_sequences
 from newsdiffs.core.wordiff import (
     Span,
     Tokens,
     count_words,
-    diff_sequences,
     diff_words,
     spans_from_opcodes,
     spans_text,
@@ -39,6 +40,7 @@ __all__ = [
     "ArticleDiff",
     "ParagraphOp",
     "Span",
+    "affinity",
     "diff_versions",
     "diff_words",
     "pair_similar",
@@ -147,14 +149,35 @@ class ArticleDiff:
         }
 
 
+def _bag(words: Sequence[str]) -> Counter[str]:
+    return Counter(word.casefold() for word in words)
+
+
+def _dice(bag_a: Counter[str], size_a: int, bag_b: Counter[str], size_b: int) -> float:
+    if not size_a and not size_b:
+        return 1.0
+    shared = sum((bag_a & bag_b).values())
+    return 2.0 * shared / (size_a + size_b)
+
+
+def _affinity(bag_a: Counter[str], size_a: int, bag_b: Counter[str], size_b: int) -> float:
+    dice = _dice(bag_a, size_a, bag_b, size_b)
+    if not size_a or not size_b:
+        return dice
+    overlap = dice * (size_a + size_b) / (2 * min(size_a, size_b))
+    return max(dice, overlap / 2)
+
+
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:
     """Dice coefficient of two word bags (case-insensitive): 1.0 same words, 0.0 none shared."""
-    if not a and not b:
-        return 1.0
-    bag_a = Counter(word.casefold() for word in a)
-    bag_b = Counter(word.casefold() for word in b)
-    shared = sum((bag_a & bag_b).values())
-    return 2.0 * shared / (len(a) + len(b))
+    return _dice(_bag(a), len(a), _bag(b), len(b))
+
+
+def affinity(a: Sequence[str], b: Sequence[str]) -> float:
+    """How likely ``b`` is an edit of ``a``: the Dice coefficient, or half the overlap
+    coefficient (shared words / the shorter text's words) when that is higher, so a short
+    paragraph that grew by a sentence still pairs with its longer self."""
+    return _affinity(_bag(a), len(a), _bag(b), len(b))
 
 
 def _text_op(
@@ -180,19 +203,21 @@ def _line_op(a_text: str | None, b_text: str | None) -> ParagraphOp:
 def pair_similar(
     a_words: Sequence[Sequence[str]], b_words: Sequence[Sequence[str]], threshold: float
 ) -> list[tuple[int, int]]:
-    """Best order-preserving pairs ``(i, j)`` with ``similarity(a_words[i], b_words[j])`` at
-    least ``threshold``, maximising the total similarity (dynamic programming, O(len * len)).
+    """Best order-preserving pairs ``(i, j)`` with ``affinity(a_words[i], b_words[j])`` at
+    least ``threshold``, maximising the total affinity (dynamic programming, O(len * len)).
     """
     rows, cols = len(a_words), len(b_words)
     if rows == 0 or cols == 0 or rows * cols > _MAX_PAIRING_CELLS:
         return []
-    # score[i][j]: best total similarity pairing a_words[i:] with b_words[j:]
+    bags_a = [_bag(words) for words in a_words]
+    bags_b = [_bag(words) for words in b_words]
+    # score[i][j]: best total affinity pairing a_words[i:] with b_words[j:]
     score = [[0.0] * (cols + 1) for _ in range(rows + 1)]
     take = [[False] * cols for _ in range(rows)]
     for i in range(rows - 1, -1, -1):
         for j in range(cols - 1, -1, -1):
             best = max(score[i + 1][j], score[i][j + 1])
-            value = similarity(a_words[i], b_words[j])
+            value = _affinity(bags_a[i], len(a_words[i]), bags_b[j], len(b_words[j]))
             if value >= threshold and value + score[i + 1][j + 1] > best:
                 best = value + score[i + 1][j + 1]
                 take[i][j] = True

@@ -210,7 +210,10 @@ def json_ld_authors(article: dict[str, Any]) -> list[str]:
 
 
 def parse_datetime(value: str | None) -> datetime | None:
-    """An ISO-8601-ish or RFC-2822 date/time as an aware datetime (UTC when it has no zone)."""
+    """An ISO-8601-ish or RFC-2822 date/time as an aware UTC datetime.
+
+    A time without a zone is taken to be UTC; one with a zone is converted to UTC.
+    """
     if not value:
         return None
     text = value.strip()
@@ -226,8 +229,11 @@ def parse_datetime(value: str | None) -> datetime | None:
     if parsed is None:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00
+        return None
 
 
 def _parse_rfc2822(text: str) -> datetime | None:

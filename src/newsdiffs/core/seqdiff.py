@@ -1,0 +1,247 @@
+"""Minimal sequence diff: trimming, the O(NP) algorithm and a bit-parallel LCS.
+
+:func:`diff_sequences` returns difflib-style opcodes for any two sequences of hashable
+items. It trims the common prefix and suffix (galloping list-slice comparisons, so long equal
+runs cost C speed, not a Python loop per item), then runs the O(NP) algorithm of Wu, Manber,
+Myers and Miller (a refinement of Myers' O(ND) diff: P is the number of deletions from the
+longer side, so an added or removed sentence costs a single pass) on the middle. When that
+needs many states (a moved sentence, a rewrite: see :data:`STATES_PER_ROW`) a bit-parallel
+LCS on Python integers takes over. Both are exact, so the result is *minimal*: no other
+alignment has fewer inserted + deleted items, and it never reports more edits than
+:class:`difflib.SequenceMatcher`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from itertools import chain
+from typing import Literal
+
+OpcodeTag = Literal["equal", "insert", "delete", "replace"]
+Opcode = tuple[OpcodeTag, int, int, int, int]
+
+# The O(NP) search costs one loop step per state, the bit-parallel LCS about this many steps'
+# worth per row (item of the shorter side) whatever the edits: the search gives up after that
+# many states (plus MIN_STATES), so a failed attempt costs about as much as the LCS after it.
+STATES_PER_ROW = 6
+MIN_STATES = 200
+
+
+def _run_end(a: Sequence[Hashable], b: Sequence[Hashable], x: int, y: int, n: int, m: int) -> int:
+    """First x >= given x where a[x] != b[y + (x - x0)] (or the end): follow a diagonal."""
+    for _ in range(8):  # most runs are short: plain steps
+        if x >= n or y >= m or a[x] != b[y]:
+            return x
+        x += 1
+        y += 1
+    step = 16
+    while True:  # gallop with slice comparisons, then narrow down
+        size = min(step, n - x, m - y)
+        if size <= 0:
+            return x
+        if a[x : x + size] == b[y : y + size]:
+            x += size
+            y += size
+            step *= 2
+            continue
+        low, high = 0, size  # a[x:x+low] == b[y:y+low]; the first mismatch is before high
+        while high - low > 8:
+            middle = (low + high) // 2
+            if a[x + low : x + middle] == b[y + low : y + middle]:
+                low = middle
+            else:
+                high = middle
+        x += low
+        y += low
+        while a[x] == b[y]:
+            x += 1
+            y += 1
+        return x
+
+
+def _common_prefix(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
+    return _run_end(a, b, 0, 0, len(a), len(b))
+
+
+def _common_suffix(a: Sequence[Hashable], b: Sequence[Hashable], prefix: int) -> int:
+    """Length of the common suffix not overlapping ``prefix`` (galloping backwards)."""
+    n, m = len(a), len(b)
+    limit = min(n, m) - prefix
+    size = 0  # a[n-size:] == b[m-size:]
+    step = 1
+    while size < limit:
+        grow = min(step, limit - size)
+        if a[n - size - grow : n - size] != b[m - size - grow : m - size]:
+            break
+        size += grow
+        step *= 4
+    else:
+        return size
+    low, high = size, size + grow  # the first mismatch (from the end) is within (low, high]
+    while high - low > 1:
+        middle = (low + high) // 2
+        if a[n - middle : n - low] == b[m - middle : m - low]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _onp_blocks(
+    a: Sequence[Hashable], b: Sequence[Hashable], max_states: int
+) -> list[tuple[int, int, int]] | None:
+    """Matching blocks of a shortest edit script, by the O(NP) algorithm of Wu, Manber,
+    Myers and Miller (1990), or None once more than ``max_states`` states are needed.
+
+    ``a`` must not be longer than ``b``. With D = len(b) - len(a) + 2P edits (P deletions),
+    it visits about (P + 1) * (len(b) - len(a) + P + 1) states: a pure insertion costs one
+    pass, where Myers' O(ND) would cost D^2 / 2.
+    """
+    m, n = len(a), len(b)
+    delta = n - m
+    offset = m + 1
+    furthest = [-1] * (m + n + 3)  # furthest y reached on diagonal k = y - x, at k + offset
+    latest = [-1] * (m + n + 3)  # index in states of the state that set it
+    states: list[tuple[int, int, int, int]] = []  # (k, y at snake start, y at end, previous)
+    p = -1
+    while furthest[delta + offset] < n:
+        p += 1
+        if len(states) + delta + 2 * p + 1 > max_states:
+            return None
+        for k in chain(range(-p, delta), range(delta + p, delta, -1), (delta,)):
+            index = k + offset
+            down = furthest[index - 1] + 1  # from diagonal k - 1: b[y] inserted
+            right = furthest[index + 1]  # from diagonal k + 1: a[x] deleted
+            if down > right:
+                y, previous = down, latest[index - 1]
+            else:
+                y, previous = right, latest[index + 1]
+            start = y
+            x = y - k
+            if x < m and y < n and a[x] == b[y]:
+                y = _run_end(a, b, x, y, m, n) + k
+            furthest[index] = y
+            latest[index] = len(states)
+            states.append((k, start, y, previous))
+    blocks: list[tuple[int, int, int]] = []
+    state = latest[delta + offset]
+    while state >= 0:
+        k, start, end, state = states[state]
+        if end > start:
+            blocks.append((start - k, start, end - start))
+    blocks.reverse()
+    return blocks
+
+
+def _bit_parallel_blocks(
+    a: Sequence[Hashable], b: Sequence[Hashable]
+) -> list[tuple[int, int, int]]:
+    """Matching blocks of a longest common subsequence, by bit-parallel LCS (Hyyrö 2004).
+
+    Row ``i`` is an ``len(b)``-bit integer whose zero bits mark the columns where
+    LCS(a[:i], b[:j]) grows; each row costs a few big-integer operations (C speed), so the
+    whole table costs O(len(a) * len(b) / 30) machine steps. The alignment is traced back
+    from the stored rows, jumping over runs of insertions with bit tricks.
+    """
+    m = len(b)
+    positions: dict[Hashable, list[int]] = {}
+    for j, item in enumerate(b):
+        positions.setdefault(item, []).append(j)
+    masks = {item: sum(1 << j for j in columns) for item, columns in positions.items()}
+    row = (1 << m) - 1
+    rows = [row]
+    for item in a:
+        match = masks.get(item, 0)
+        if match:  # bits above m - 1 may fill with carries: every reader masks them off
+            common = row & match
+            row = (row + common) | (row - common)
+        rows.append(row)
+    blocks: list[tuple[int, int, int]] = []
+    i, j = len(a), m
+    while i > 0 and j > 0:
+        if a[i - 1] == b[j - 1]:  # matching equal last items is always optimal
+            blocks.append((i - 1, j - 1, 1))
+            i -= 1
+            j -= 1
+            continue
+        current = rows[i]
+        if current >> (j - 1) & 1:  # LCS(i, j) == LCS(i, j - 1): b[j-1] is an insertion;
+            j = (~current & ((1 << j) - 1)).bit_length()  # jump to where LCS(i, .) grows
+        else:  # LCS(i, j) == LCS(i - 1, j): a[i-1] is a deletion
+            i -= 1
+    blocks.reverse()
+    return _merge_blocks(blocks)
+
+
+def _blocks_to_opcodes(blocks: list[tuple[int, int, int]], n: int, m: int) -> list[Opcode]:
+    opcodes: list[Opcode] = []
+    i = j = 0
+    for block_i, block_j, size in [*blocks, (n, m, 0)]:
+        if i < block_i and j < block_j:
+            opcodes.append(("replace", i, block_i, j, block_j))
+        elif i < block_i:
+            opcodes.append(("delete", i, block_i, j, j))
+        elif j < block_j:
+            opcodes.append(("insert", i, i, j, block_j))
+        if size:
+            opcodes.append(("equal", block_i, block_i + size, block_j, block_j + size))
+        i, j = block_i + size, block_j + size
+    return opcodes
+
+
+def _merge_blocks(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    merged: list[tuple[int, int, int]] = []
+    for i, j, size in blocks:
+        if size == 0:
+            continue
+        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+            last_i, last_j, last_size = merged[-1]
+            merged[-1] = (last_i, last_j, last_size + size)
+        else:
+            merged.append((i, j, size))
+    return merged
+
+
+def matching_blocks(
+    a: Sequence[Hashable], b: Sequence[Hashable], max_states: int | None = None
+) -> list[tuple[int, int, int]]:
+    """Blocks (i, j, size) with ``a[i:i+size] == b[j:j+size]``, in order, of a minimal diff.
+
+    ``max_states`` caps the O(NP) search before the bit-parallel LCS takes over (default:
+    :data:`STATES_PER_ROW` per item of the shorter middle); the result is minimal either way.
+    """
+    prefix = _common_prefix(a, b)
+    suffix = _common_suffix(a, b, prefix)
+    n, m = len(a), len(b)
+    middle_a = a[prefix : n - suffix]
+    middle_b = b[prefix : m - suffix]
+    blocks: list[tuple[int, int, int]] = [(0, 0, prefix)]
+    if middle_a and middle_b:
+        swap = len(middle_a) > len(middle_b)  # both algorithms want the shorter side first
+        short, long = (middle_b, middle_a) if swap else (middle_a, middle_b)
+        budget = STATES_PER_ROW * len(short) + MIN_STATES if max_states is None else max_states
+        inner = _onp_blocks(short, long, budget)
+        if inner is None:
+            inner = _bit_parallel_blocks(short, long)
+        if swap:
+            inner = [(i, j, size) for j, i, size in inner]
+        blocks.extend((i + prefix, j + prefix, size) for i, j, size in inner)
+    blocks.append((n - suffix, m - suffix, suffix))
+    return _merge_blocks(blocks)
+
+
+def diff_sequences(
+    a: Sequence[Hashable], b: Sequence[Hashable], max_states: int | None = None
+) -> list[Opcode]:
+    """difflib-style opcodes ``(tag, i1, i2, j1, j2)`` of a minimal diff of ``a`` and ``b``."""
+    return _blocks_to_opcodes(matching_blocks(a, b, max_states), len(a), len(b))
+
+
+def edit_counts(opcodes: Sequence[tuple[str, int, int, int, int]]) -> tuple[int, int]:
+    """(items inserted, items deleted) by difflib-style opcodes."""
+    inserted = deleted = 0
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag != "equal":
+            deleted += i2 - i1
+            inserted += j2 - j1
+    return inserted, deleted

@@ -41,7 +41,7 @@ def test_bad_values_are_config_errors(tmp_path: Path) -> None:
         load_settings(bad, environ={})
     broken = tmp_path / "broken.toml"
     broken.write_text("db = \n")
-    with pytest.raises(ConfigError, match="broken.toml"):
+    with pytest.raises(ConfigError, match=r"broken\.toml"):
         load_settings(broken, environ={})
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "missing.toml", environ={})

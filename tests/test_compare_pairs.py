@@ -36,3 +36,32 @@ def test_pair_verdict_matches_ground_truth(pair: dict[str, Any] | None) -> None:
     )
     assert result.paragraphs_a > 0 and result.paragraphs_b > 0
     assert (result.a_hash != result.b_hash) is expected_new
+    if expected_new:
+        # Issue 4: every real edit is classified substantive.
+        assert result.classification is not None
+        assert result.classification["substantive"] is True
+        assert result.classification["significance"] > 0
+    else:
+        # no-change and whitespace pairs yield no version at all (so no classification).
+        assert result.classification is None
+
+
+@pytest.mark.parametrize("pair", _pairs() or [None], ids=lambda p: p["pair"] if p else "no-corpus")
+def test_compare_command_on_each_pair(pair: dict[str, Any] | None) -> None:
+    """The `newsdiffs compare` command itself, on the gzipped corpus files."""
+    from click.testing import CliRunner
+
+    from newsdiffs.cli import cli
+
+    folder = corpus_dir("versions")
+    assert pair is not None
+    files = [str(folder / pair["a"]), str(folder / pair["b"])]
+    runner = CliRunner()
+    as_json = runner.invoke(cli, ["compare", *files, "--url", pair["url"], "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    verdict = json.loads(as_json.output)
+    assert verdict["new_version"] is (pair["expected"] == "edit")
+    assert isinstance(verdict["reason"], str) and verdict["reason"]
+    as_text = runner.invoke(cli, ["compare", *files, "--url", pair["url"]])
+    expected_text = "new version" if pair["expected"] == "edit" else "no new version"
+    assert as_text.output.startswith(expected_text + ":")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
+from newsdiffs.core.classify import classify_versions
 from newsdiffs.core.normalize import content_hash, normalize_paragraphs, normalize_text
 from newsdiffs.core.versioning import VersionDecision, decide_version
 from newsdiffs.extraction import extract
@@ -31,6 +33,8 @@ class CompareResult:
     paragraphs_added: int
     paragraphs_removed: int
     extractor: str
+    # What kind of change B is (core.classify), when B would be a new version.
+    classification: dict[str, Any] | None = None
 
     def to_json_dict(self) -> dict[str, object]:
         """Plain JSON-ready dict, field names as in the dataclass."""
@@ -97,6 +101,17 @@ def compare_extracted(
     decision = decide_version(b_hash, None if a.is_empty else a_hash, {a_hash: 1})
     new_version, reason = _verdict(a, b, decision, title_changed, changes, html_change)
     extractor = a.extractor if a.extractor == b.extractor else f"{a.extractor} / {b.extractor}"
+    classification = None
+    if new_version and not a.is_empty:
+        change = classify_versions(
+            normalize_text(a.title),
+            paragraphs_a,
+            normalize_text(b.title),
+            paragraphs_b,
+            a.byline,
+            b.byline,
+        )
+        classification = change.to_json_dict()
     return CompareResult(
         new_version=new_version,
         reason=reason,
@@ -108,6 +123,7 @@ def compare_extracted(
         paragraphs_added=changes.added,
         paragraphs_removed=changes.removed,
         extractor=extractor,
+        classification=classification,
     )
 
 

@@ -120,3 +120,41 @@ def test_extract_jsonl_keeps_input_order(tmp_path: Path) -> None:
         "extractor",
     }
     assert any("opening paragraph of story number 1" in p for p in rows[1]["paragraphs"])
+
+
+def test_crawl_check_history_and_diff_against_the_demo_newsroom(tmp_path: Path) -> None:
+    """The tracking commands end to end, against the demo newsroom on loopback."""
+    from datetime import UTC, datetime
+
+    from newsdiffs.clock import ManualClock
+    from newsdiffs.demo import DemoNewsroom
+    from newsdiffs.sources_file import dump_sources
+
+    clock = ManualClock(datetime(2026, 1, 5, 6, 0, tzinfo=UTC))
+    env = {
+        "NEWSDIFFS_ALLOW_PRIVATE_ADDRESSES": "true",
+        "NEWSDIFFS_PER_HOST_DELAY_S": "0",
+        "NEWSDIFFS_DB": str(tmp_path / "cli.db"),
+    }
+    runner = CliRunner(env=env)
+    with DemoNewsroom(clock, n_articles=8) as room:
+        room.start()
+        sources_file = tmp_path / "demo.toml"
+        sources_file.write_text(dump_sources([room.source()]))
+        imported = runner.invoke(cli, ["sources", "import", str(sources_file)])
+        assert imported.exit_code == 0, imported.output
+        crawled = runner.invoke(cli, ["crawl", "--once"])
+        assert crawled.exit_code == 0, crawled.output
+        assert "new articles" in crawled.output
+        url = room.article_urls()[5]
+        clock.advance(48 * 3600)  # past every edit of the story
+        checked = runner.invoke(cli, ["check", url])
+        assert checked.exit_code == 0, checked.output
+        assert checked.output.split(":")[0] in {"new_version", "unchanged", "first_version"}
+        shown = runner.invoke(cli, ["history", url, "--format", "json"])
+        assert shown.exit_code == 0, shown.output
+        history = json.loads(shown.output)
+        assert history["article"]["url"] == url
+        assert len(history["versions"]) >= 1
+        listed = runner.invoke(cli, ["sources", "list"])
+        assert "demo" in listed.output

@@ -23,7 +23,13 @@ from newsdiffs.runner import RoundStats, Runner
 from newsdiffs.storage import open_store
 from newsdiffs.storage.base import Store
 
-DEMO_START = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
+
+def demo_start(seconds: float, speed: float, now: datetime | None = None) -> datetime:
+    """Simulated days that end about now, so the demo's pages read "3 hours ago"."""
+    end = now or datetime.now(UTC)
+    return (end - timedelta(seconds=seconds * speed)).replace(minute=0, second=0, microsecond=0)
+
+
 PROGRESS_EVERY = timedelta(hours=6)
 
 
@@ -96,7 +102,8 @@ async def _run(
     progress: Callable[[str], object] | None,
     seed: int,
 ) -> DemoSummary:
-    clock = FastClock(DEMO_START, speed)
+    start = demo_start(seconds, speed)
+    clock = FastClock(start, speed)
     newsroom = DemoNewsroom(clock, n_articles=n_articles, seed=seed)
     base_url = newsroom.start()
     try:
@@ -115,8 +122,8 @@ async def _run(
             retries=1,
             backoff_base_s=0.01,
         )
-        until = DEMO_START + timedelta(seconds=seconds * speed)
-        next_report = DEMO_START + PROGRESS_EVERY
+        until = start + timedelta(seconds=seconds * speed)
+        next_report = start + PROGRESS_EVERY
         checks = 0
 
         def on_round(stats: RoundStats) -> None:

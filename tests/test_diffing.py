@@ -61,6 +61,37 @@ def test_bit_parallel_beyond_the_search_budget_is_minimal_too(a: list[str], b: l
     assert sum(edit_counts(opcodes)) == len(a) + len(b) - 2 * _lcs_length(a, b)
 
 
+@st.composite
+def _edited_texts(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """A text of common and rare words and a copy with a block moved, plus small edits."""
+    words = st.sampled_from(["the", "a", ",", ".", *(f"w{i}" for i in range(30))])
+    a = draw(st.lists(words, min_size=2, max_size=70))
+    b = list(a)
+    start = draw(st.integers(0, len(b) - 1))
+    end = draw(st.integers(start + 1, len(b)))
+    block = b[start:end]
+    del b[start:end]
+    at = draw(st.integers(0, len(b)))
+    b[at:at] = block
+    for _ in range(draw(st.integers(0, 3))):
+        where = draw(st.integers(0, len(b)))
+        b[where:where] = [draw(words)]
+    return a, b
+
+
+@settings(max_examples=200, deadline=None)
+@given(_edited_texts())
+def test_moved_blocks_are_diffed_minimally_by_both_algorithms(
+    texts: tuple[list[str], list[str]],
+) -> None:
+    a, b = texts
+    minimal = len(a) + len(b) - 2 * _lcs_length(a, b)
+    for max_states in (None, 0):  # O(NP) search, then bit-parallel LCS
+        opcodes = diff_sequences(a, b, max_states=max_states)
+        assert _apply(a, b, opcodes) == b
+        assert sum(edit_counts(opcodes)) == minimal
+
+
 def test_long_equal_runs_are_trimmed_and_galloped() -> None:
     base = [f"w{i}" for i in range(5000)]
     changed = [*base[:1000], "new", *base[1001:4000], *base[4010:]]

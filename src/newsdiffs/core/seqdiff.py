@@ -4,9 +4,11 @@
 items. It trims the common prefix and suffix (galloping list-slice comparisons, so long equal
 runs cost C speed, not a Python loop per item), then runs the O(NP) algorithm of Wu, Manber,
 Myers and Miller (a refinement of Myers' O(ND) diff: P is the number of deletions from the
-longer side, so an added or removed sentence costs a single pass) on the middle. When that
-needs many states (a moved sentence, a rewrite: see :data:`STATES_PER_ROW`) a bit-parallel
-LCS on Python integers takes over. Both are exact, so the result is *minimal*: no other
+longer side, so an added or removed sentence costs a single pass) on the middle; only states
+that follow a snake (a run of equal items) are recorded for the trace-back, so the many
+snake-less states of a moved sentence cost a few list reads each. When the search needs too
+many states (a rewrite: see :data:`STATES_PER_ROW`) a bit-parallel LCS on Python integers
+takes over. Both are exact, so the result is *minimal*: no other
 alignment has fewer inserted + deleted items, and it never reports more edits than
 :class:`difflib.SequenceMatcher`.
 """
@@ -20,10 +22,12 @@ from typing import Literal
 OpcodeTag = Literal["equal", "insert", "delete", "replace"]
 Opcode = tuple[OpcodeTag, int, int, int, int]
 
-# The O(NP) search costs one loop step per state, the bit-parallel LCS about this many steps'
-# worth per row (item of the shorter side) whatever the edits: the search gives up after that
-# many states (plus MIN_STATES), so a failed attempt costs about as much as the LCS after it.
-STATES_PER_ROW = 6
+# The O(NP) search costs one loop step per state (states without a snake are not even
+# recorded), the bit-parallel LCS about this many steps' worth per row (item of the shorter
+# side) whatever the edits, mask building and trace-back included: the search gives up after
+# that many states (plus MIN_STATES). Measured with benchmarks/bench_diff.py: moved sentences
+# need a few thousand states, still cheaper than the LCS.
+STATES_PER_ROW = 12
 MIN_STATES = 200
 
 
@@ -101,12 +105,18 @@ def _onp_blocks(
     delta = n - m
     offset = m + 1
     furthest = [-1] * (m + n + 3)  # furthest y reached on diagonal k = y - x, at k + offset
-    latest = [-1] * (m + n + 3)  # index in states of the state that set it
-    states: list[tuple[int, int, int, int]] = []  # (k, y at snake start, y at end, previous)
+    latest = [-1] * (m + n + 3)  # index in states of the last snake on the path there
+    # Only states that follow a snake are recorded: (k, y at snake start, y at end, previous
+    # recorded state on the path); a diagonal reached without a snake links to its previous.
+    states: list[tuple[int, int, int, int]] = []
+    record = states.append
+    recorded = 0
     p = -1
+    visited = 0  # states visited so far, counted per pass
     while furthest[delta + offset] < n:
         p += 1
-        if len(states) + delta + 2 * p + 1 > max_states:
+        visited += delta + 2 * p + 1
+        if visited > max_states:
             return None
         for k in chain(range(-p, delta), range(delta + p, delta, -1), (delta,)):
             index = k + offset
@@ -116,19 +126,24 @@ def _onp_blocks(
                 y, previous = down, latest[index - 1]
             else:
                 y, previous = right, latest[index + 1]
-            start = y
             x = y - k
-            if x < m and y < n and a[x] == b[y]:
-                y = _run_end(a, b, x, y, m, n) + k
+            if x < m and y < n and a[x] == b[y]:  # a snake: record it as a state
+                start = y
+                if x + 1 < m and y + 1 < n and a[x + 1] == b[y + 1]:
+                    y = _run_end(a, b, x + 2, y + 2, m, n) + k
+                else:
+                    y += 1
+                latest[index] = recorded
+                record((k, start, y, previous))
+                recorded += 1
+            else:  # no snake: nothing to trace back here, link to the previous state
+                latest[index] = previous
             furthest[index] = y
-            latest[index] = len(states)
-            states.append((k, start, y, previous))
     blocks: list[tuple[int, int, int]] = []
     state = latest[delta + offset]
     while state >= 0:
         k, start, end, state = states[state]
-        if end > start:
-            blocks.append((start - k, start, end - start))
+        blocks.append((start - k, start, end - start))
     blocks.reverse()
     return blocks
 
@@ -159,10 +174,13 @@ def _bit_parallel_blocks(
     blocks: list[tuple[int, int, int]] = []
     i, j = len(a), m
     while i > 0 and j > 0:
-        if a[i - 1] == b[j - 1]:  # matching equal last items is always optimal
-            blocks.append((i - 1, j - 1, 1))
-            i -= 1
-            j -= 1
+        if a[i - 1] == b[j - 1]:  # matching equal last items is always optimal: follow them
+            run = 1
+            while run < i and run < j and a[i - 1 - run] == b[j - 1 - run]:
+                run += 1
+            blocks.append((i - run, j - run, run))
+            i -= run
+            j -= run
             continue
         current = rows[i]
         if current >> (j - 1) & 1:  # LCS(i, j) == LCS(i, j - 1): b[j-1] is an insertion;

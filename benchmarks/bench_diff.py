@@ -3,7 +3,7 @@
 For every case (a real article from the extraction corpus and an edited copy made by
 tests/edit_generator.py) the same word lists (``" ".join(paragraphs).split()``) are diffed by
 
-- ``engine``: newsdiffs.core.seqdiff.diff_sequences (trim + O(NP) + bit-parallel LCS),
+- ``engine``: newsdiffs.core.seqdiff.diff_sequences (trim + rapidfuzz C++ LCS),
 - ``difflib``: difflib.SequenceMatcher(None, a, b).get_opcodes(),
 - ``dmp``: diff-match-patch on the words mapped to one character each,
 

@@ -86,7 +86,8 @@ def test_moved_blocks_are_diffed_minimally_by_both_algorithms(
 ) -> None:
     a, b = texts
     minimal = len(a) + len(b) - 2 * _lcs_length(a, b)
-    for max_states in (None, 0):  # O(NP) search, then bit-parallel LCS
+    # rapidfuzz's LCS, the pure-Python O(NP) search, the pure-Python bit-parallel LCS
+    for max_states in (None, 10**9, 0):
         opcodes = diff_sequences(a, b, max_states=max_states)
         assert _apply(a, b, opcodes) == b
         assert sum(edit_counts(opcodes)) == minimal

@@ -81,11 +81,13 @@ class SystemScore:
     title_exact: float | None = None
     median_ms: float | None = None
     p95_ms: float | None = None
+    median_cpu_ms: float | None = None  # process CPU time: steadier on a loaded machine
     timings_ms: tuple[float, ...] = ()  # per page, not written to the JSON
+    cpu_timings_ms: tuple[float, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        del data["timings_ms"]
+        del data["timings_ms"], data["cpu_timings_ms"]
         return data
 
 
@@ -96,11 +98,12 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def run_system(pages: list[Page], run: Callable[[Page], tuple[str, str | None]]) -> SystemScore:
     """Score one extractor: ``run(page) -> (body text, title or None)``."""
-    scores, titles, timings = [], [], []
+    scores, titles, timings, cpu_timings = [], [], [], []
     for page in pages:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         body, title = run(page)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu_timings.append((time.process_time() - cpu_started) * 1000)
         scores.append(score_page(page.body, body))
         if page.title is not None and title is not None:
             titles.append(title_matches(page.title, title))
@@ -109,7 +112,9 @@ def run_system(pages: list[Page], run: Callable[[Page], tuple[str, str | None]])
         title_exact=sum(titles) / len(titles) if titles else None,
         median_ms=statistics.median(timings),
         p95_ms=_percentile(timings, 0.95),
+        median_cpu_ms=statistics.median(cpu_timings),
         timings_ms=tuple(timings),
+        cpu_timings_ms=tuple(cpu_timings),
     )
 
 
@@ -192,7 +197,7 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 def print_table(results: dict[str, dict[str, SystemScore]]) -> None:
     header = (
         f"{'system':<26} {'aeb P':>6} {'aeb R':>6} {'aeb F1':>7} {'naeb P':>7} {'naeb R':>7} "
-        f"{'naeb F1':>7} {'title':>6} {'med ms':>7} {'p95 ms':>7}"
+        f"{'naeb F1':>7} {'title':>6} {'med ms':>7} {'p95 ms':>7} {'cpu ms':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -202,12 +207,17 @@ def print_table(results: dict[str, dict[str, SystemScore]]) -> None:
         timings = [t for s in by_dataset.values() for t in s.timings_ms]
         median = statistics.median(timings) if timings else None
         p95 = _percentile(timings, 0.95) if timings else None
+        cpu = [t for s in by_dataset.values() for t in s.cpu_timings_ms]
+        cpu_median = statistics.median(cpu) if cpu else None
         print(
-            f"{system:<26} {_fmt(aeb and aeb.body.precision):>6} {_fmt(aeb and aeb.body.recall):>6}"
-            f" {_fmt(aeb and aeb.body.f1):>7} {_fmt(naeb and naeb.body.precision):>7}"
-            f" {_fmt(naeb and naeb.body.recall):>7} {_fmt(naeb and naeb.body.f1):>7}"
-            f" {_fmt(naeb and naeb.title_exact):>6}"
-            f" {_fmt(median, 1):>7} {_fmt(p95, 1):>7}"
+            f"{system:<26} {_fmt(aeb.body.precision if aeb else None):>6}"
+            f" {_fmt(aeb.body.recall if aeb else None):>6}"
+            f" {_fmt(aeb.body.f1 if aeb else None):>7}"
+            f" {_fmt(naeb.body.precision if naeb else None):>7}"
+            f" {_fmt(naeb.body.recall if naeb else None):>7}"
+            f" {_fmt(naeb.body.f1 if naeb else None):>7}"
+            f" {_fmt(naeb.title_exact if naeb else None):>6}"
+            f" {_fmt(median, 1):>7} {_fmt(p95, 1):>7} {_fmt(cpu_median, 1):>7}"
         )
 
 

@@ -11,8 +11,23 @@ import pytest
 from newsdiffs.compare import compare_pages
 from newsdiffs.errors import ConfigError
 from newsdiffs.extraction import ExtractorChain, GenericExtractor, extract, extract_with
-from newsdiffs.extraction.cleanup import drop_leading_title, trim_to_reference
-from newsdiffs.extraction.html import clean_title, decode_html, parse_datetime
+from newsdiffs.extraction.cleanup import (
+    drop_inert_elements,
+    drop_leading_title,
+    is_markup_or_code,
+    is_template_line,
+    merge_split_bodies,
+    share_in_reference,
+    trim_to_reference,
+)
+from newsdiffs.extraction.html import (
+    clean_title,
+    decode_html,
+    parse_datetime,
+    parse_html,
+    read_metadata,
+)
+from newsdiffs.extraction.titles import choose_title
 from newsdiffs.models import ExtractedPage
 
 URL = "https://news.example.org/2024/05/01/harbour-bridge-reopens"
@@ -74,7 +89,7 @@ class Page:
 
 def test_extracts_title_body_and_metadata_without_template_noise() -> None:
     page = extract(Page().html(), URL)
-    assert page.extractor == "generic@1"
+    assert page.extractor == "generic@2"
     assert page.title == "Harbour bridge reopens after repairs"
     text = "\n".join(page.paragraphs)
     for paragraph in BODY:
@@ -136,7 +151,7 @@ def test_bytes_are_decoded_with_the_declared_charset() -> None:
 )
 def test_bad_html_gives_an_empty_page_not_an_exception(html: str | bytes) -> None:
     page = extract(html, URL)
-    assert page.extractor == "generic@1"
+    assert page.extractor == "generic@2"
     assert page.paragraphs == () or all(p.strip() for p in page.paragraphs)
     assert not page.title or page.title == "just words"
 
@@ -206,14 +221,14 @@ def test_chain_prefers_a_matching_adapter_and_skips_one_without_body() -> None:
     good = ExtractedPage(title="T", paragraphs=("From the adapter.",), extractor="site@3")
     chain = ExtractorChain([_Adapter("site", good)], GenericExtractor())
     assert chain.extract(Page().html(), URL).extractor == "site@3"
-    assert chain.extract(Page().html(), "https://other.example/x").extractor == "generic@1"
+    assert chain.extract(Page().html(), "https://other.example/x").extractor == "generic@2"
     titled_only = ExtractedPage(title="T", paragraphs=(), extractor="site@3")
     fallback = ExtractorChain([_Adapter("site", titled_only)], GenericExtractor())
-    assert fallback.extract(Page().html(), URL).extractor == "generic@1"
+    assert fallback.extract(Page().html(), URL).extractor == "generic@2"
 
 
 def test_extract_with_names_the_extractor() -> None:
-    assert extract_with("generic", Page().html(), URL).extractor == "generic@1"
+    assert extract_with("generic", Page().html(), URL).extractor == "generic@2"
     with pytest.raises(ConfigError):
         extract_with("no-such-extractor", "", URL)
 
@@ -283,6 +298,8 @@ def test_kicker_and_headline_above_the_body_are_dropped() -> None:
     assert drop_leading_title(lines, "Big news today") == ["First real paragraph."]
     long_intro = ["x" * 200, "Big news today", "Body."]
     assert drop_leading_title(long_intro, "Big news today") == long_intro
+    disclosure = ["y" * 200, "z" * 200, "Big news today", "Body."]
+    assert drop_leading_title(disclosure, "Big news today") == ["Body."]
 
 
 def test_short_pages_keep_their_paragraphs() -> None:
@@ -304,3 +321,142 @@ def test_short_pages_keep_their_paragraphs() -> None:
         "The council voted on Tuesday to close the old bridge.",
         "Engineers said the work would take six months.",
     )
+
+
+def test_inert_elements_go_but_json_ld_and_tail_text_stay() -> None:
+    html = (
+        '<html><body><p>Before <svg><path d="M0"/></svg>after the drawing.</p>'
+        '<script>var x = 1;</script><script type="application/ld+json">{"a": 1}</script>'
+        "<nav><a href='/'>Home</a></nav><p>Kept <button>Click</button>tail.</p></body></html>"
+    )
+    doc = parse_html(html)
+    assert doc is not None
+    drop_inert_elements(doc)
+    assert [p.text_content() for p in doc.iter("p")] == ["Before after the drawing.", "Kept tail."]
+    assert [s.get("type") for s in doc.iter("script")] == ["application/ld+json"]
+    assert not list(doc.iter("svg", "nav", "button"))
+
+
+@pytest.mark.parametrize(
+    ("heading", "meta_title", "expected"),
+    [
+        ("Band plays the finale [Watch]", "Band plays the finale", "Band plays the finale"),
+        ("Band plays the finale (VIDEO)", "Band plays the finale", "Band plays the finale"),
+        # the tag is part of the headline when the metadata titles keep it too
+        ("Band plays the finale [Watch]", "Band plays the finale [Watch]", None),
+        ("Budget passes (again)", "Budget approved by parliament", None),
+    ],
+)
+def test_trailing_media_tag_is_dropped_when_metadata_lacks_it(
+    heading: str, meta_title: str, expected: str | None
+) -> None:
+    html = f"<html><head><title>{meta_title}</title></head><body><h1>{heading}</h1></body></html>"
+    doc = parse_html(html)
+    assert doc is not None
+    assert choose_title(doc, read_metadata(doc), URL) == (expected or heading)
+
+
+def test_generic_extractor_leaves_trafilatura_fallbacks_off_by_default() -> None:
+    assert GenericExtractor().fast is True
+    page = GenericExtractor(fast=False).extract(Page().html(), URL)
+    assert page is not None and page.paragraphs[: len(BODY)] == tuple(BODY)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read Next:",
+        "Also: The best earbuds, expert tested and reviewed",
+        "Don’t Miss: Three stocks to watch this week",
+        "Article continues below this ad",
+        "Gallery Credit: Jane Doe",
+        "(Photo: Acorn TV)",
+        "Get the Space.com Newsletter",
+        "All products are independently selected by our editors. If you buy something, "
+        "we may earn an affiliate commission.",
+    ],
+)
+def test_promo_credit_and_disclosure_lines_are_template(line: str) -> None:
+    assert is_template_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also, the council said the bridge would reopen in June.",
+        "Read the report's findings carefully, the minister urged.",
+        "The firm earns a commission on every sale, its affiliate network said in a filing "
+        "that ran to several hundred pages and was published on Tuesday afternoon. " * 4,
+    ],
+)
+def test_prose_is_not_template(line: str) -> None:
+    assert not is_template_line(line)
+
+
+def test_leaked_link_markup_is_not_prose() -> None:
+    assert is_markup_or_code('<a href="https://t.co/x">#Dolphins</a> coach said on Sunday')
+
+
+def test_share_in_reference_counts_shared_word_windows() -> None:
+    assert share_in_reference(BODY, " ".join(BODY)) == 1.0
+    assert share_in_reference(["Teaser card for another story entirely"], BODY[0]) == 0.0
+    assert share_in_reference([], BODY[0]) == 0.0
+
+
+def test_json_ld_article_body_replaces_a_body_made_of_other_text() -> None:
+    teasers = tuple(
+        f"Teaser number {n} links to a different story about the weather and local sport."
+        for n in range(6)
+    )
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Harbour bridge reopens",
+        "articleBody": "\n".join(BODY),
+    }
+    page = extract(Page(body=teasers, json_ld=ld).html(), URL)
+    assert page.paragraphs == tuple(BODY)
+
+
+DEK = "Eighteen months of repairs end as commuters return to the river crossing."
+
+
+def test_printed_standfirst_opens_the_body() -> None:
+    page = Page(
+        head_extra=f'<meta name="description" content="{DEK}">',
+        before_body=f'<p class="standfirst">{DEK}</p>',
+    )
+    extracted = extract(page.html(), URL)
+    assert extracted.paragraphs[0] == DEK
+    assert extracted.paragraphs.count(DEK) == 1
+    without = GenericExtractor(include_standfirst=False).extract(page.html(), URL)
+    assert without is not None and DEK not in without.paragraphs
+
+
+def test_description_only_in_metadata_is_not_added() -> None:
+    page = Page(head_extra=f'<meta name="description" content="{DEK}">')
+    assert DEK not in extract(page.html(), URL).paragraphs
+
+
+def _split_body_page(parts: int) -> str:
+    blocks = "".join(
+        f'<div class="wrap"><div class="article__body"><p>{BODY[n]}</p><p>{BODY[n]}</p></div>'
+        f'<div class="ad">Advertisement</div></div>'
+        for n in range(parts)
+    )
+    return f"<html><body><article>{blocks}</article></body></html>"
+
+
+def test_an_article_body_split_in_two_becomes_one_block() -> None:
+    doc = parse_html(_split_body_page(2))
+    assert doc is not None
+    merge_split_bodies(doc)
+    bodies = doc.find_class("article__body")
+    assert len(bodies) == 1
+    assert [p.text for p in bodies[0].iter("p")] == [BODY[0], BODY[0], BODY[1], BODY[1]]
+
+
+def test_three_same_class_blocks_are_a_listing_and_stay_apart() -> None:
+    doc = parse_html(_split_body_page(3))
+    assert doc is not None
+    merge_split_bodies(doc)
+    assert len(doc.find_class("article__body")) == 3

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import trafilatura
 from lxml import etree
 
 from newsdiffs.extraction.cleanup import (
+    drop_inert_elements,
     drop_leading_title,
     is_markup_or_code,
     is_template_line,
     join_drop_caps,
+    merge_split_bodies,
+    share_in_reference,
     trim_to_reference,
     unmask_teaser_bodies,
 )
@@ -22,6 +25,10 @@ from newsdiffs.models import ExtractedPage
 
 # The JSON-LD body replaces trafilatura's when trafilatura found less than this share of it.
 _JSON_LD_BODY_RATIO = 0.5
+# The JSON-LD body also replaces one that shares less than this with it, when long enough.
+_MIN_SHARE_IN_ARTICLE_BODY = 0.2
+_MIN_TRUSTED_ARTICLE_BODY = 500
+_FULL_ARTICLE_BODY = 0.6  # an articleBody shorter than this share of ours is a teaser
 # A precision-mode body shorter than this (characters) is retried in balanced mode.
 _MIN_PRECISE_BODY = 500
 
@@ -30,20 +37,23 @@ class GenericExtractor:
     """Works on any page: trafilatura's main-content detection plus the page's metadata."""
 
     name = "generic"
-    version = 1
+    # 2: standfirst kept, JSON-LD body trusted over teaser blocks, more furniture dropped.
+    version = 2
 
     def __init__(
         self,
         *,
         favor_precision: bool = True,
         favor_recall: bool = False,
-        fast: bool = False,
+        fast: bool = True,
         include_tables: bool = True,
+        include_standfirst: bool = True,
     ) -> None:
         self.favor_precision = favor_precision
         self.favor_recall = favor_recall
         self.fast = fast  # skip trafilatura's readability/jusText fallbacks
         self.include_tables = include_tables
+        self.include_standfirst = include_standfirst  # the printed meta description (dek)
 
     @property
     def label(self) -> str:
@@ -61,21 +71,28 @@ class GenericExtractor:
             return None
         meta = read_metadata(doc)
         title = choose_title(doc, meta, url)
+        drop_inert_elements(doc)
+        merge_split_bodies(doc)
+        join_drop_caps(doc)
+        if "easer" in html:  # "teaser"/"Teaser": skip a whole-tree XPath on most pages
+            unmask_teaser_bodies(doc)
+        # trafilatura works on its own copy of the tree, so ``doc`` is reused as it is.
         paragraphs = self._body_paragraphs(doc, url, precise=self.favor_precision)
         if self.favor_precision and _length(paragraphs) < _MIN_PRECISE_BODY:
             # Precision mode sometimes prunes the whole article away: ask again, gently.
-            retry = parse_html(html)
-            if retry is not None:
-                fuller = self._body_paragraphs(retry, url, precise=False)
-                if _length(fuller) > _length(paragraphs):
-                    paragraphs = fuller
+            fuller = self._body_paragraphs(doc, url, precise=False)
+            if _length(fuller) > _length(paragraphs):
+                paragraphs = fuller
         if len(paragraphs) <= 1:
             # On short pages trafilatura falls back to one block of all the page's text;
             # the page's own <article>/<main> paragraphs are the better answer there.
-            structural = structural_paragraphs(html)
+            structural = structural_paragraphs(doc)
             if len(structural) > 1:
                 paragraphs = structural
         paragraphs = drop_leading_title(paragraphs, title)
+        dek = visible_standfirst(doc, meta.descriptions, title) if self.include_standfirst else None
+        if dek and not _contains(paragraphs, dek):
+            paragraphs = [dek, *paragraphs]
         if meta.article_body:
             paragraphs = reconcile_with_article_body(paragraphs, meta.article_body)
         page = ExtractedPage(
@@ -91,8 +108,6 @@ class GenericExtractor:
         return None if page.is_empty else page
 
     def _body_paragraphs(self, doc: HtmlElement, url: str, *, precise: bool) -> list[str]:
-        join_drop_caps(doc)
-        unmask_teaser_bodies(doc)
         result = trafilatura.bare_extraction(
             doc,
             url=url or None,
@@ -183,13 +198,66 @@ def split_plain_text(text: str) -> list[str]:
 def reconcile_with_article_body(paragraphs: list[str], article_body: str) -> list[str]:
     """Use the publisher's JSON-LD ``articleBody`` to complete or trim the detected body.
 
-    It replaces the body when the body is much shorter; otherwise it trims trailing
-    paragraphs it does not contain (donation appeals, promos). (Replacing a body that the
-    articleBody merely extends was measured: no gain, and less stable across redesigns.)
+    It replaces the body when the body is much shorter, or when the body is mostly text
+    the articleBody lacks (trafilatura settled on a block of teasers); otherwise it trims
+    trailing paragraphs it does not contain (donation appeals, promos). (Replacing a body
+    that the articleBody merely extends was measured: no gain, less stable across redesigns.)
     """
-    if _is_much_shorter(paragraphs, article_body):
+    if _is_much_shorter(paragraphs, article_body) or _is_elsewhere(paragraphs, article_body):
         return split_plain_text(article_body)
     return trim_to_reference(paragraphs, article_body)
+
+
+_STANDFIRST_TAGS = ("p", "h2", "h3", "div", "span", "header")
+_MIN_STANDFIRST_WORDS = 4
+_MAX_STANDFIRST_CHILDREN = 3
+_WORD = re.compile(r"\w+")
+
+
+def visible_standfirst(doc: HtmlElement, descriptions: Sequence[str], title: str) -> str | None:
+    """The page's meta description when the page also prints it (a standfirst, or dek).
+
+    Publishers print the summary under the headline, where trafilatura drops it as header
+    furniture; editors rewrite it like any other text. A description that is not shown
+    as one element's whole text (it exists only in the metadata) is never used.
+    """
+    wanted = {
+        _words(d)
+        for d in descriptions
+        if len(_WORD.findall(d)) >= _MIN_STANDFIRST_WORDS and _words(d) != _words(title)
+    }
+    body = doc.find("body")
+    if not wanted or body is None:
+        return None
+    firsts = {w.split(" ", 1)[0] for w in wanted}
+    for element in body.iter(_STANDFIRST_TAGS):
+        if len(element) > _MAX_STANDFIRST_CHILDREN:
+            continue
+        head = _WORD.search(element.text or "")
+        if head is None and len(element):
+            head = _WORD.search(element[0].text or "")
+        if head is None or head.group().casefold() not in firsts:
+            continue
+        text = normalize_space(element.text_content())
+        if _words(text) in wanted:
+            return text
+    return None
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _contains(paragraphs: list[str], dek: str) -> bool:
+    wanted = _words(dek)
+    return any(wanted in _words(p) for p in paragraphs)
+
+
+def _is_elsewhere(paragraphs: list[str], article_body: str) -> bool:
+    """Whether the body is mostly text a full-length articleBody lacks (not a teaser one)."""
+    if len(article_body) < max(_MIN_TRUSTED_ARTICLE_BODY, _FULL_ARTICLE_BODY * _length(paragraphs)):
+        return False
+    return share_in_reference(paragraphs, article_body) < _MIN_SHARE_IN_ARTICLE_BODY
 
 
 def _length(paragraphs: list[str]) -> int:
@@ -208,9 +276,9 @@ _FURNITURE_CLASS = re.compile(
 )
 
 
-def structural_paragraphs(html: str) -> list[str]:
+def structural_paragraphs(page: str | HtmlElement) -> list[str]:
     """Block texts inside the page's one <article> (or <main>), furniture classes skipped."""
-    doc = parse_html(html)
+    doc = parse_html(page) if isinstance(page, str) else page
     if doc is None:
         return []
     containers = doc.xpath("//article") or doc.xpath("//main")

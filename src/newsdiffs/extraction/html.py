@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -80,6 +81,35 @@ def decode_html(data: str | bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+def _fast_html_parser() -> lxml_html.HTMLParser:
+    """lxml's HTML parser with its class lookup done in C.
+
+    ``lxml.html`` picks a Python class per tag (forms, inputs...) in a Python callback run
+    for every element touched; every element here is a plain ``HtmlElement`` instead, which
+    makes walking big pages (and trafilatura's passes over them) noticeably faster.
+    """
+    parser = lxml_html.HTMLParser(collect_ids=False)
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+_PARSERS = threading.local()  # lxml parsers must not be shared between threads
+
+
+def _parser() -> lxml_html.HTMLParser:
+    parser: lxml_html.HTMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = _fast_html_parser()
+    return parser
+
+
 def parse_html(html: str | bytes) -> HtmlElement | None:
     """Parse a page with lxml; ``None`` when there is no document to speak of."""
     text = decode_html(html)
@@ -88,7 +118,7 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
     if not text.strip():
         return None
     try:
-        doc = lxml_html.document_fromstring(text)
+        doc = lxml_html.document_fromstring(text, parser=_parser())
     except (etree.ParserError, ValueError):
         return None
     return doc
@@ -106,15 +136,19 @@ def element_text(element: HtmlElement) -> str:
 
 def meta_content(doc: HtmlElement, *keys: str) -> str | None:
     """The first non-empty ``<meta property|name|itemprop=key content=...>`` among ``keys``."""
+    wanted = {key.lower() for key in keys}
+    found: dict[str, str] = {}
+    for meta in doc.iter("meta"):
+        for attr in ("property", "name", "itemprop"):
+            key = (meta.get(attr) or "").strip().lower()
+            if key in wanted and key not in found:
+                value = meta.get("content") or ""
+                value = normalize_space(unescape(value) if "&" in value else value)
+                if value:
+                    found[key] = value
     for key in keys:
-        wanted = key.lower()
-        for meta in doc.iter("meta"):
-            for attr in ("property", "name", "itemprop"):
-                if (meta.get(attr) or "").strip().lower() == wanted:
-                    value = meta.get("content") or ""
-                    value = normalize_space(unescape(value) if "&" in value else value)
-                    if value:
-                        return value
+        if key.lower() in found:
+            return found[key.lower()]
     return None
 
 
@@ -319,6 +353,7 @@ class PageMetadata:
     canonical_url: str | None = None
     language: str | None = None
     article_body: str | None = None  # JSON-LD articleBody
+    descriptions: tuple[str, ...] = ()  # og:description, description, twitter:description
 
 
 def read_metadata(doc: HtmlElement) -> PageMetadata:
@@ -359,4 +394,14 @@ def read_metadata(doc: HtmlElement) -> PageMetadata:
         canonical_url=canonical_url(doc),
         language=html_language(doc),
         article_body=body,
+        descriptions=_descriptions(doc),
     )
+
+
+def _descriptions(doc: HtmlElement) -> tuple[str, ...]:
+    found: list[str] = []
+    for key in ("og:description", "description", "twitter:description"):
+        value = meta_content(doc, key)
+        if value and value not in found:
+            found.append(value)
+    return tuple(found)

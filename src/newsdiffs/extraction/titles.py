@@ -17,6 +17,8 @@ _HEADING_AGREEMENT = 0.3  # share of the shorter title's words an <h1> must shar
 _MIN_HEADING_WORDS = 3
 _MAX_LABEL_WORDS = 3  # words of section label around a headline in an <h1>
 _WORD = re.compile(r"\w+")
+# A short bracketed tag after a headline: "... Finale [Watch]", "... (VIDEO)".
+_TRAILING_TAG = re.compile(r"\s*[\[(][^\])]{1,20}[\])]$")
 
 
 def choose_title(doc: HtmlElement, meta: PageMetadata, url: str = "") -> str:
@@ -38,7 +40,7 @@ def choose_title(doc: HtmlElement, meta: PageMetadata, url: str = "") -> str:
         if score > best_score:
             best_heading, best_score = heading, score
     if best_heading is not None and best_score >= _HEADING_AGREEMENT:
-        return _without_label(best_heading, meta_titles)
+        return _without_trailing_tag(_without_label(best_heading, meta_titles), meta_titles)
     if (
         headings
         and len(headings[0].split()) >= _MIN_HEADING_WORDS
@@ -75,6 +77,18 @@ def _without_label(heading: str, meta_titles: list[str]) -> str:
         _, found, after = heading.partition(title)
         if found and (not after.strip() or after.lstrip().startswith("|")):
             return title
+    return heading
+
+
+def _without_trailing_tag(heading: str, meta_titles: list[str]) -> str:
+    """``"Title [Watch]"`` -> ``"Title"`` when a metadata title is the headline without it."""
+    tag = _TRAILING_TAG.search(heading)
+    if tag is None or tag.start() == 0:
+        return heading
+    bare = heading[: tag.start()]
+    words = _WORD.findall(bare.casefold())
+    if any(_WORD.findall(t.casefold()) == words for t in meta_titles):
+        return bare
     return heading
 
 

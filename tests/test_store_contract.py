@@ -575,7 +575,9 @@ def test_open_store_errors_are_one_line_storage_errors(tmp_path: Path) -> None:
     corrupt.write_bytes(b"this is not an SQLite database at all" * 100)
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    for target in (str(corrupt), str(blocker / "sub" / "db.sqlite"), "nosuchdb://x/y"):
+    unwritable = "/proc/newsdiffs-test/db.sqlite"  # not even root can create this directory
+    targets = (str(corrupt), str(blocker / "sub" / "db.sqlite"), unwritable, "nosuchdb://x/y")
+    for target in targets:
         with pytest.raises(StorageError) as caught:
             open_store(target)
         assert "\n" not in str(caught.value) and str(caught.value)

@@ -21,7 +21,7 @@ def test_words_phrases_negations_and_fields() -> None:
 
 
 def test_sources_prefixes_and_unknown_fields() -> None:
-    parsed = parse_query("SOURCE:bbc source:cnn -source:rt elect* http:thing Title:\"a b\"")
+    parsed = parse_query('SOURCE:bbc source:cnn -source:rt elect* http:thing Title:"a b"')
     assert parsed.sources == ("bbc", "cnn") and parsed.excluded_sources == ("rt",)
     assert parsed.terms == (
         Term("elect", prefix=True),
@@ -47,3 +47,10 @@ def test_fts5_expression_quotes_everything() -> None:
     assert to_fts5(parse_query('a"b')) == '("a" AND "b")'
     assert to_fts5(parse_query("-x")) is None
     assert to_fts5(parse_query("source:bbc")) is None
+
+
+def test_control_characters_are_spaces() -> None:
+    assert parse_query("rain\x00storm\x1b[0m") == parse_query("rain storm [0m")
+    assert parse_query("\x00\x07\x7f").terms == ()
+    expression = to_fts5(parse_query('"prime\x00minister"'))
+    assert expression is not None and "\x00" not in expression

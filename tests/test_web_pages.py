@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Iterator
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -60,7 +60,7 @@ def test_article_page_uses_news_sniffers_wording(client: TestClient, seeded: See
     assert "about 7 hours later" in text
     assert KERRY_V1_TITLE in text and KERRY_V2_TITLE in text
     assert f'href="/articles/{seeded.kerry_id}/diff/1/2"' in page.text
-    assert "headline changed" in text
+    assert "Headline changed score 0." in text  # label and significance score
 
 
 def test_next_check_sentence_when_scheduled(seeded: Seeded) -> None:
@@ -209,3 +209,17 @@ def test_healthz(client: TestClient, seeded: Seeded) -> None:
     assert report["last_check_at"].startswith("2015-12-16T11:00")
     # the last article appeared two days before NOW
     assert report["stale_sources"] == ["hostile", "nytimes"]
+
+
+def test_two_apps_share_nothing(seeded: Seeded, tmp_path: Path) -> None:
+    from newsdiffs.storage import open_store
+
+    empty = open_store(str(tmp_path / "empty.db"))
+    try:
+        full_app = TestClient(create_app(seeded.settings, seeded.store, seeded.clock))
+        empty_app = TestClient(create_app(seeded.settings, empty, seeded.clock))
+        assert "monitoring 4 articles" in full_app.get("/sources").text
+        assert "monitoring 0 articles" in empty_app.get("/sources").text
+        assert empty_app.get(f"/articles/{seeded.kerry_id}").status_code == 404
+    finally:
+        empty.close()

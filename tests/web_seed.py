@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsdiffs.clock import ManualClock
+from newsdiffs.core.classify import classify_versions
 from newsdiffs.models import (
     ArticleStatus,
     Check,
@@ -17,6 +19,7 @@ from newsdiffs.models import (
     Endpoint,
     NewVersion,
     Source,
+    Version,
 )
 from newsdiffs.settings import Settings
 from newsdiffs.storage import SqlStore, open_store
@@ -62,8 +65,18 @@ class Seeded:
     gone_id: int
 
 
-def _version(at: datetime, title: str, paragraphs: Sequence[str]) -> NewVersion:
+def _version(
+    at: datetime, title: str, paragraphs: Sequence[str], previous: Version | None
+) -> NewVersion:
+    """A version as the tracker stores it: classified against the previous one, if any."""
     digest = hashlib.md5((title + "\n".join(paragraphs)).encode()).hexdigest()
+    change = (
+        classify_versions(
+            previous.title, previous.paragraphs, title, paragraphs, previous.byline, None
+        )
+        if previous is not None
+        else None
+    )
     return NewVersion(
         captured_at=at,
         title=title,
@@ -71,6 +84,9 @@ def _version(at: datetime, title: str, paragraphs: Sequence[str]) -> NewVersion:
         content_hash=digest,
         extractor="test@1",
         raw_html=f"<html><h1>{title}</h1></html>".encode(),
+        significance=change.significance if change else None,
+        change_kinds=tuple(kind.value for kind in change.kinds) if change else (),
+        classification=json.dumps(change.to_json_dict()) if change else None,
     )
 
 
@@ -82,11 +98,15 @@ def record(
     paragraphs: Sequence[str],
     status: ArticleStatus = ArticleStatus.ACTIVE,
     next_check: timedelta | None = timedelta(minutes=30),
+    classified: bool = True,
 ) -> None:
+    """Record a new version; ``classified=False`` stores it as versions stored before
+    classifications were (no significance, kinds or classification)."""
+    previous = store.latest_version(article_id) if classified else None
     store.record_check(
         CheckResult(
             check=Check(article_id=article_id, checked_at=at, outcome=CheckOutcome.NEW_VERSION),
-            new_version=_version(at, title, paragraphs),
+            new_version=_version(at, title, paragraphs, previous),
             status=status,
             next_check_at=None if next_check is None else at + next_check,
             check_interval=next_check or timedelta(days=40),

@@ -111,6 +111,13 @@ class Store(Protocol):
 
     def versions(self, article_id: int) -> list[Version]: ...
     def get_version(self, version_id: int) -> Version: ...
+    def previous_versions(self, version_ids: Sequence[int]) -> dict[int, Version]:
+        """Version n-1 of each version n in ``version_ids``, keyed by the latter's id.
+
+        One query; first versions and unknown ids are left out.
+        """
+        ...
+
     def latest_version(self, article_id: int) -> Version | None: ...
     def raw_html(self, version_id: int) -> bytes:
         """The page as fetched for this version, decompressed."""

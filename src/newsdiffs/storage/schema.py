@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -123,6 +124,32 @@ article_aliases = Table(
     ),
 )
 
+# Kinds of change with a partial index each (migration 0003): core.classify.ChangeKind.
+INDEXED_KINDS = (
+    "headline",
+    "lede",
+    "byline",
+    "correction_notice",
+    "numbers",
+    "quotes",
+    "appended",
+    "typo",
+    "cosmetic",
+)
+
+
+def kind_pattern(kind: str) -> str:
+    """The LIKE pattern that finds ``kind`` in ``versions.change_kinds``."""
+    return f"%,{kind},%"
+
+
+def _kind_index(kind: str) -> Index:
+    where = text(f"change_kinds LIKE '{kind_pattern(kind)}'")
+    return Index(
+        f"ix_versions_kind_{kind}", "captured_at", sqlite_where=where, postgresql_where=where
+    )
+
+
 # raw_html is the last column: SQLite then reads the other columns without its overflow pages.
 versions = Table(
     "versions",
@@ -145,6 +172,7 @@ versions = Table(
     UniqueConstraint("article_id", "number"),
     CheckConstraint("number >= 1", name="number_positive"),
     Index("ix_versions_captured_at", "captured_at"),
+    *(_kind_index(kind) for kind in INDEXED_KINDS),
 )
 
 checks = Table(
@@ -182,12 +210,14 @@ FTS_PREFIX = "versions_fts"
 
 __all__ = [
     "FTS_PREFIX",
+    "INDEXED_KINDS",
     "UTCDateTime",
     "article_aliases",
     "articles",
     "checks",
     "endpoint_state",
     "events",
+    "kind_pattern",
     "metadata",
     "sources",
     "versions",

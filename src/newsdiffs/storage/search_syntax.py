@@ -24,6 +24,7 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _HAS_WORD_CHAR = re.compile(r"\w")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 FIELDS = frozenset({"title", "source"})
 
 
@@ -46,7 +47,15 @@ class ParsedQuery:
         return any(not term.negated for term in self.terms)
 
 
+def without_controls(text: str) -> str:
+    """``text`` with control characters (NUL, escapes, ...) turned into spaces: typed queries
+    never need them, SQLite's FTS5 cannot take a NUL and PostgreSQL rejects one in text."""
+    return _CONTROLS.sub(" ", text)
+
+
 def parse_query(query: str) -> ParsedQuery:
+    """Terms and source filters of a search box query (control characters are spaces)."""
+    query = without_controls(query)
     terms: list[Term] = []
     sources: list[str] = []
     excluded: list[str] = []

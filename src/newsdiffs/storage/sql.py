@@ -7,7 +7,7 @@ message, missing ids as NotFoundError; domain objects go in and out, never rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -31,7 +31,6 @@ from newsdiffs.models import (
 from newsdiffs.storage import queries as q
 from newsdiffs.storage.base import EndpointState, SearchHit, Store, Totals
 from newsdiffs.storage.convert import (
-    ARTICLE_COLUMNS,
     VERSION_COLUMNS,
     article_from_row,
     check_from_row,
@@ -51,6 +50,7 @@ from newsdiffs.storage.schema import (
     checks,
     endpoint_state,
     events,
+    kind_pattern,
     sources,
     versions,
 )
@@ -306,6 +306,17 @@ class SqlStore:
             raise NotFoundError(f"article {article_id} has no version {number}")
         return version_from_row(row)
 
+    def previous_versions(self, version_ids: Sequence[int]) -> dict[int, Version]:
+        """Version n-1 of each version n in ``version_ids``, by the latter's id (one query).
+
+        First versions and unknown ids are left out.
+        """
+        if not version_ids:
+            return {}
+        with self._reading() as connection:
+            rows = connection.execute(q.PREVIOUS_VERSIONS, {"ids": list(version_ids)})
+            return {row[0]: version_from_row(row[1:]) for row in rows}
+
     def latest_version(self, article_id: int) -> Version | None:
         with self._reading() as connection:
             row = connection.execute(q.LATEST_VERSION, {"article_id": article_id}).first()
@@ -368,24 +379,10 @@ class SqlStore:
         until: datetime | None = None,
         kind: str | None = None,
     ) -> list[tuple[Article, Version]]:
-        statement = (
-            select(*VERSION_COLUMNS, *ARTICLE_COLUMNS)
-            .join(articles, articles.c.id == versions.c.article_id)
-            .where(versions.c.number >= 2, articles.c.status != ArticleStatus.HIDDEN.value)
-            .order_by(versions.c.captured_at.desc(), versions.c.id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-        if source is not None:
-            statement = statement.where(articles.c.source == source)
-        if since is not None:
-            statement = statement.where(versions.c.captured_at >= since)
-        if until is not None:
-            statement = statement.where(versions.c.captured_at < until)
-        if kind is not None:
-            if not kind.replace("_", "").isalpha():
-                return []
-            statement = statement.where(versions.c.change_kinds.like(f"%,{kind},%"))
+        if kind is not None and not kind.replace("_", "").isalpha():
+            return []  # not a kind: and never a LIKE pattern of its own
+        pattern = kind_pattern(kind) if kind is not None else None
+        statement = q.latest_changes_statement(offset, limit, source, since, until, pattern)
         with self._reading() as connection:
             rows = connection.execute(statement).all()
         split = len(VERSION_COLUMNS)

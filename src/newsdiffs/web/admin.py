@@ -47,14 +47,14 @@ def add_source(
         endpoints = (Endpoint(url=feed_url.strip(), kind=DiscoveryKind.FEED),)
     source = Source(name=name, home_url=home_url.strip(), endpoints=endpoints, title=title.strip())
     context.store.upsert_source(source)
-    context.totals.forget()
+    context.forget_counts()
     return source_row(context, name)
 
 
 def remove_source(context: WebContext, name: str) -> None:
     if not context.store.remove_source(name):
         raise NotFoundError(f"no source called {name!r}")
-    context.totals.forget()
+    context.forget_counts()
 
 
 def track_url(context: WebContext, url: str, source: str) -> tuple[Article, bool]:
@@ -65,7 +65,7 @@ def track_url(context: WebContext, url: str, source: str) -> tuple[Article, bool
     article, created = context.store.add_article(
         source, canonical, context.clock.now(), policy=context.settings.schedule_policy
     )
-    context.totals.forget()
+    context.forget_counts()
     return article, created
 
 

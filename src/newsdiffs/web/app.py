@@ -9,7 +9,11 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -72,6 +76,17 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return response
 
 
+async def _validation_error(request: Request, error: Exception) -> Response:
+    if not isinstance(error, RequestValidationError) or _wants_json(request):
+        assert isinstance(error, RequestValidationError)
+        return await request_validation_exception_handler(request, error)
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in item.get('loc', ())[1:])}: {item.get('msg', '')}"
+        for item in error.errors()
+    )
+    return error_response(request, 422, f"Some of the request is not valid ({problems}).")
+
+
 def create_app(settings: Settings, store: Store, clock: Clock | None = None) -> FastAPI:
     """The web app over ``store``. ``clock`` (default: system time) is for tests."""
     app = FastAPI(
@@ -88,6 +103,7 @@ def create_app(settings: Settings, store: Store, clock: Clock | None = None) -> 
     for error_type in (NotFoundError, InputError, StorageError):
         app.add_exception_handler(error_type, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(pages.router)
     app.include_router(feeds.router)
     app.include_router(api.router)

@@ -47,12 +47,20 @@ def pieces(spans: Sequence[Span], side: Literal["a", "b", "both"]) -> tuple[Piec
             result.append(Piece("equal", "", span.text))
         else:
             space, text = split_leading_space(span.text)
-            if side == "both" and span.op == "insert" and not space and result:
-                # "on ~~Syrian~~ Syria": the replacement keeps the deleted words' space.
-                if result[-1].op == "delete":
-                    space = result[-1].space
+            if side == "both" and span.op == "insert" and not space:
+                space = _separator(result[-1] if result else None, text)
             result.append(Piece(span.op, space, text))
     return tuple(result)
+
+
+def _separator(previous: Piece | None, inserted: str) -> str:
+    """Space between deleted and inserted words shown one after the other (inline view):
+    "~~Syrian~~ Syria", but "said~~.~~," for punctuation."""
+    if previous is None or previous.op != "delete":
+        return ""
+    if previous.space:
+        return previous.space
+    return " " if previous.text[-1:].isalnum() and inserted[:1].isalnum() else ""
 
 
 def row_for(op: ParagraphOp, anchor: str) -> DiffRow:

@@ -22,14 +22,14 @@ from fastapi.responses import Response
 from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START
 from newsdiffs.web.context import WebContext, get_context
 from newsdiffs.web.listings import (
-    KIND_LABELS,
     ChangeItem,
     latest_changes,
     search_page,
     source_row,
 )
 from newsdiffs.web.pages import ArticleId, OptionalText
-from newsdiffs.web.viewmodels import ChangeSummary, article_view
+from newsdiffs.web.summaries import KIND_LABELS, ChangeSummary
+from newsdiffs.web.viewmodels import article_view
 
 FeedFormat = Literal["atom", "rss"]
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -148,10 +148,13 @@ class FeedBuilder:
 
 
 def describe(change: ChangeSummary, source: str) -> str:
-    """One line for a feed entry: "Headline changed. +12 / −3 words, about 7 hours later."""
-    kinds = ", ".join(KIND_LABELS.get(kind, kind) for kind in change.kinds)
-    kinds_text = f"{kinds[:1].upper()}{kinds[1:]}. " if kinds else ""
-    return f"{kinds_text}{change.size}, {change.later} ({source})."
+    """One line for a feed entry:
+    "Headline changed, text appended (score 0.44). +12 / −3 words, about 7 hours later (bbc)."
+    """
+    labels = [KIND_LABELS.get(kind, kind) for kind in change.kinds] or [change.label.lower()]
+    what = ", ".join(labels)
+    what = what[:1].upper() + what[1:]
+    return f"{what} (score {change.score}). {change.size}, {change.later} ({source})."
 
 
 router = APIRouter(tags=["feeds"])

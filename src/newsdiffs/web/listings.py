@@ -5,38 +5,24 @@ Shared by the HTML pages, the feeds and the JSON API.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from newsdiffs.core.classify import ChangeKind
 from newsdiffs.core.urls import lookup_variants
 from newsdiffs.errors import InputError, NotFoundError, StorageError
 from newsdiffs.models import Article, ArticleStatus, Source, Version
 from newsdiffs.storage.base import SearchHit
+from newsdiffs.storage.search_syntax import without_controls
 from newsdiffs.web.context import WebContext
-from newsdiffs.web.viewmodels import ChangeSummary, change_to, safe_href
+from newsdiffs.web.summaries import KIND_LABELS, ChangeSummary
+from newsdiffs.web.viewmodels import changes_to, safe_href
 
 CHANGES_PER_PAGE = 30
 ARTICLES_PER_PAGE = 50
 SEARCH_PER_PAGE = 20
-# Filtering by kind classifies changes one by one: look at most this many per page.
-KIND_SCAN_LIMIT = 600
-_SCAN_BATCH = 100
 STALE_SOURCE_AFTER = timedelta(days=1)
-_CONTROLS = re.compile("[\x00-\x1f\x7f]")
-
-KIND_LABELS: dict[str, str] = {
-    ChangeKind.HEADLINE.value: "headline changed",
-    ChangeKind.LEDE.value: "first paragraph changed",
-    ChangeKind.BYLINE.value: "byline changed",
-    ChangeKind.CORRECTION_NOTICE.value: "correction notice added",
-    ChangeKind.NUMBERS.value: "numbers changed",
-    ChangeKind.QUOTES.value: "quotes changed",
-    ChangeKind.APPENDED.value: "text appended",
-    ChangeKind.TYPO.value: "typo fixed",
-    ChangeKind.COSMETIC.value: "cosmetic only",
-}
+ANOMALY_WINDOW = timedelta(days=1)
+EXTRACTION_ANOMALY_EVENT = "extraction_anomaly"  # ArticleEvent.kind the tracker writes
 
 
 def parse_day(text: str | None) -> date | None:
@@ -92,54 +78,28 @@ def latest_changes(
         raise InputError(f"unknown kind of change {kind!r}")
     page = max(1, page)
     since, until = day_bounds(day) if day else (None, None)
-    skip = (page - 1) * per_page
-    if kind:
-        found = _scan_for_kind(context, kind, skip + per_page + 1, source, since, until)[skip:]
-    else:
-        rows = context.store.latest_changes(
-            offset=skip, limit=per_page + 1, source=source, since=since, until=until
-        )
-        found = [_item(context, article, version) for article, version in rows]
+    rows = context.store.latest_changes(
+        offset=(page - 1) * per_page,
+        limit=per_page + 1,
+        source=source,
+        since=since,
+        until=until,
+        kind=kind or None,
+    )
+    changes = changes_to(context, [version for _, version in rows[:per_page]])
+    items = tuple(
+        ChangeItem(article, version, changes[version.id])
+        for article, version in rows[:per_page]
+        if version.id in changes
+    )
     return ChangesPage(
-        items=tuple(found[:per_page]),
+        items=items,
         page=page,
-        has_next=len(found) > per_page,
+        has_next=len(rows) > per_page,
         day=day,
         source=source,
         kind=kind or None,
     )
-
-
-def _item(context: WebContext, article: Article, version: Version) -> ChangeItem:
-    change = change_to(context, version)
-    if change is None:  # latest_changes only returns versions 2 and up
-        raise NotFoundError(f"version {version.id} is not a change")
-    return ChangeItem(article, version, change)
-
-
-def _scan_for_kind(
-    context: WebContext,
-    kind: str,
-    wanted: int,
-    source: str | None,
-    since: datetime | None,
-    until: datetime | None,
-) -> list[ChangeItem]:
-    """The first ``wanted`` changes of ``kind``, classifying at most KIND_SCAN_LIMIT more."""
-    matches: list[ChangeItem] = []
-    offset = 0
-    while len(matches) < wanted and offset < wanted + KIND_SCAN_LIMIT:
-        rows = context.store.latest_changes(
-            offset=offset, limit=_SCAN_BATCH, source=source, since=since, until=until
-        )
-        for article, version in rows:
-            item = _item(context, article, version)
-            if kind in item.change.kinds:
-                matches.append(item)
-        offset += len(rows)
-        if len(rows) < _SCAN_BATCH:
-            break
-    return matches
 
 
 @dataclass(frozen=True)
@@ -155,7 +115,8 @@ class SourceRow:
 def source_rows(context: WebContext) -> tuple[SourceRow, ...]:
     configured = {source.name: source for source in context.store.list_sources()}
     rows = []
-    for name, (articles, versions) in context.store.source_counts().items():
+    counts = context.source_counts.get(context.store.source_counts)
+    for name, (articles, versions) in counts.items():
         source = configured.get(name)
         rows.append(
             SourceRow(
@@ -205,12 +166,6 @@ class SearchPage:
     has_next: bool
 
 
-def without_controls(text: str) -> str:
-    """``text`` with control characters (NUL, ...) turned into spaces: typed queries never
-    need them, and SQLite's FTS5 cannot take a NUL."""
-    return _CONTROLS.sub(" ", text)
-
-
 def search_page(
     context: WebContext, query: str, page: int = 1, per_page: int = SEARCH_PER_PAGE
 ) -> SearchPage:
@@ -237,6 +192,8 @@ class Health:
     last_check_at: datetime | None
     stale_sources: tuple[str, ...]  # configured sources with no new article for a day
     detail: str = ""
+    # Source -> extraction anomalies (page body collapsed, not stored) in the last day.
+    extraction_anomalies: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -244,7 +201,8 @@ class Health:
 
 
 def health(context: WebContext) -> Health:
-    """Database reachable, when the tracker last ran, sources that went quiet."""
+    """Database reachable, when the tracker last ran, sources that went quiet, extraction
+    anomalies per source in the last day."""
     try:
         last = context.store.last_check_at()
         sources: list[Source] = context.store.list_sources()
@@ -254,6 +212,7 @@ def health(context: WebContext) -> Health:
             newest = context.store.list_articles(source=source.name, limit=1)
             if not newest or now - newest[0].first_seen > STALE_SOURCE_AFTER:
                 stale.append(source.name)
+        anomalies = context.store.event_counts(EXTRACTION_ANOMALY_EVENT, since=now - ANOMALY_WINDOW)
     except StorageError as error:
         return Health(False, None, (), str(error))
-    return Health(True, last, tuple(stale))
+    return Health(True, last, tuple(stale), extraction_anomalies=dict(sorted(anomalies.items())))

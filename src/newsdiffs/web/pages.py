@@ -44,7 +44,8 @@ def latest_page(
     kind: OptionalText = None,
 ) -> HTMLResponse:
     listing = latest_changes(context, page, parse_day(day), source or None, kind or None)
-    return render(request, "latest.html", listing=listing, sources=source_rows(context))
+    sources = sorted(context.store.list_sources(), key=lambda source: source.name)
+    return render(request, "latest.html", listing=listing, sources=sources)
 
 
 @router.get("/sources")

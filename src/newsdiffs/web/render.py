@@ -16,7 +16,7 @@ from newsdiffs.core.humanize import ago, fmt_datetime
 from newsdiffs.errors import StorageError
 from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START, Totals
 from newsdiffs.web.context import get_context
-from newsdiffs.web.listings import KIND_LABELS
+from newsdiffs.web.summaries import KIND_LABELS
 from newsdiffs.web.viewmodels import safe_href
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -69,7 +69,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
     env: Environment = request.app.state.templates
     now = context.clock.now()
     try:
-        totals: Totals | None = context.totals.get(context.store)
+        totals: Totals | None = context.totals.get(context.store.totals)
     except StorageError:
         totals = None  # an error page about the database still renders
     html = env.get_template(template).render(

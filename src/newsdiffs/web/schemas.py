@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from newsdiffs.models import Article, Version
 from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 from newsdiffs.web.listings import ChangeItem, Health, SourceRow
-from newsdiffs.web.viewmodels import ArticleView, ChangeSummary, DiffView, VersionRow
+from newsdiffs.web.summaries import ChangeSummary
+from newsdiffs.web.viewmodels import ArticleView, DiffView, VersionRow
 
 
 class SourceOut(BaseModel):
@@ -72,7 +73,8 @@ class ChangeOut(BaseModel):
     words_inserted: int
     words_deleted: int
     kinds: list[str]
-    significance: float
+    label: str  # the change in a few words, "Headline changed"
+    significance: float  # 0 (cosmetic) to 1
     substantive: bool
 
     @classmethod
@@ -86,6 +88,7 @@ class ChangeOut(BaseModel):
             words_inserted=change.words_inserted,
             words_deleted=change.words_deleted,
             kinds=list(change.kinds),
+            label=change.label,
             significance=change.significance,
             substantive=change.substantive,
         )
@@ -239,6 +242,7 @@ class HealthOut(BaseModel):
     database: bool
     last_check_at: datetime | None
     stale_sources: list[str]
+    extraction_anomalies: dict[str, int]  # source -> anomalies in the last day
     detail: str
 
     @classmethod
@@ -248,6 +252,7 @@ class HealthOut(BaseModel):
             database=health.database,
             last_check_at=health.last_check_at,
             stale_sources=list(health.stale_sources),
+            extraction_anomalies=dict(health.extraction_anomalies),
             detail=health.detail,
         )
 

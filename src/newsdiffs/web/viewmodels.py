@@ -4,6 +4,7 @@ JSON API all share. Functions read through the :class:`~newsdiffs.storage.base.S
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from newsdiffs.models import Article, ArticleStatus, Version
 from newsdiffs.storage.base import Store
 from newsdiffs.web.context import WebContext
 from newsdiffs.web.diffview import DiffRow, diff_rows, title_row
+from newsdiffs.web.summaries import ChangeSummary, stored_summary, summarize
 
 
 def safe_href(url: str | None) -> str | None:
@@ -40,57 +42,51 @@ def visible_article(store: Store, article_id: int) -> Article:
     return article
 
 
-@dataclass(frozen=True)
-class ChangeSummary:
-    """How version ``number`` differs from version ``number - 1``."""
-
-    number: int
-    captured_at: datetime
-    since_previous: timedelta
-    headline_changed: bool
-    words_inserted: int
-    words_deleted: int
-    kinds: tuple[str, ...]
-    significance: float
-    substantive: bool
-
-    @property
-    def later(self) -> str:
-        return later(self.since_previous)
-
-    @property
-    def size(self) -> str:
-        """ "+12 / −3 words" """
-        return f"+{self.words_inserted} / −{self.words_deleted} words"
-
-
-def summarize(
-    diff: ArticleDiff, classification: Classification, a: Version, b: Version
-) -> ChangeSummary:
-    return ChangeSummary(
-        number=b.number,
-        captured_at=b.captured_at,
-        since_previous=b.captured_at - a.captured_at,
-        headline_changed=diff.title_changed,
-        words_inserted=diff.words_inserted,
-        words_deleted=diff.words_deleted,
-        kinds=tuple(kind.value for kind in classification.kinds),
-        significance=classification.significance,
-        substantive=classification.substantive,
-    )
-
-
 def change_between(context: WebContext, a: Version, b: Version) -> ChangeSummary:
+    """How ``b`` differs from ``a``: stored classification when consecutive, else diffed."""
+    consecutive = a.article_id == b.article_id and a.number + 1 == b.number
+    if consecutive:
+        cached: ChangeSummary | None = context.summaries.get(b.id)
+        if cached is not None:
+            return cached
+        summary = stored_summary(a, b)
+        if summary is not None:
+            context.summaries.put(b.id, summary)
+            return summary
     change = context.changes.get(a, b)
-    return summarize(change.diff, change.classification, a, b)
+    summary = summarize(change.diff, change.classification, a, b)
+    if consecutive:
+        context.summaries.put(b.id, summary)
+    return summary
 
 
 def change_to(context: WebContext, version: Version) -> ChangeSummary | None:
     """The change that produced ``version`` (None for a first version)."""
-    if version.number < 2:
-        return None
-    previous = context.store.version_at(version.article_id, version.number - 1)
-    return change_between(context, previous, version)
+    return changes_to(context, [version]).get(version.id)
+
+
+def changes_to(context: WebContext, versions: Sequence[Version]) -> dict[int, ChangeSummary]:
+    """The change that produced each version, by version id (first versions left out).
+
+    Cached summaries first; the previous versions of the others in one query.
+    """
+    found: dict[int, ChangeSummary] = {}
+    missing: list[Version] = []
+    for version in versions:
+        if version.number < 2:
+            continue
+        cached: ChangeSummary | None = context.summaries.get(version.id)
+        if cached is not None:
+            found[version.id] = cached
+        else:
+            missing.append(version)
+    if missing:
+        previous = context.store.previous_versions([version.id for version in missing])
+        for version in missing:
+            before = previous.get(version.id)
+            if before is not None:
+                found[version.id] = change_between(context, before, version)
+    return found
 
 
 @dataclass(frozen=True)

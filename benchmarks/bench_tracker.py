@@ -3,10 +3,11 @@
     python benchmarks/bench_tracker.py            # 1,000 articles
     python benchmarks/bench_tracker.py --quick    # 100 articles
 
-The newsroom serves from threads in this process; CPU is measured with ``time.thread_time``
-on the event-loop thread only, around each whole check (fetch + extract + normalise +
-compare + store), with checks run one at a time so nothing else is counted in. A second
-pass measures throughput with the tracker's normal concurrency.
+The newsroom serves from a separate process (as a real site would), on a simulated clock
+both processes share; CPU is measured with ``time.thread_time`` on the tracker's event-loop
+thread, around each whole check (fetch + extract + normalise + compare + store), with checks
+run one at a time so nothing else is counted in. A second pass measures throughput with the
+tracker's normal concurrency.
 
 Outcomes are measured separately:
 - ``unchanged (304)``: a conditional request the newsroom answers 304 Not Modified.
@@ -21,15 +22,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import statistics
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
-from newsdiffs.clock import ManualClock
 from newsdiffs.demo import DemoNewsroom
 from newsdiffs.fetching import Fetcher, FetchSettings
 from newsdiffs.models import CheckOutcome
@@ -45,6 +48,32 @@ FETCH = FetchSettings(
 )
 
 
+class SharedClock:
+    """Simulated time both processes read: ``start`` plus a shared offset in seconds."""
+
+    def __init__(self, start: datetime, offset: Any) -> None:
+        self.start = start
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=float(self.offset.value))
+
+    def advance(self, seconds: float) -> None:
+        with self.offset.get_lock():
+            self.offset.value += seconds
+
+    async def sleep(self, seconds: float) -> None:
+        self.advance(seconds)
+        await asyncio.sleep(0)
+
+
+def _serve_newsroom(offset: Any, n_articles: int, pipe: Connection) -> None:
+    with DemoNewsroom(SharedClock(START, offset), n_articles=n_articles) as room:
+        room.start()
+        pipe.send((room.source(), room.article_urls()))
+        pipe.recv()  # until told to stop
+
+
 def _bucket(outcome: CheckOutcome) -> str:
     if outcome is CheckOutcome.NOT_MODIFIED:
         return "unchanged (304)"
@@ -57,7 +86,7 @@ def _bucket(outcome: CheckOutcome) -> str:
     return str(outcome)
 
 
-async def measure(store: SqlStore, clock: ManualClock, steps: int) -> dict[str, list[float]]:
+async def measure(store: SqlStore, clock: SharedClock, steps: int) -> dict[str, list[float]]:
     """Check every article at several sim times; CPU ms per check, by outcome."""
     cpu: dict[str, list[float]] = {}
     async with Fetcher(FETCH) as fetcher:
@@ -76,7 +105,7 @@ async def measure(store: SqlStore, clock: ManualClock, steps: int) -> dict[str, 
     return cpu
 
 
-async def throughput(store: SqlStore, clock: ManualClock) -> tuple[int, float]:
+async def throughput(store: SqlStore, clock: SharedClock) -> tuple[int, float]:
     """All articles due at once, checked with the runner's concurrency: checks per second."""
     async with Fetcher(FETCH) as fetcher:
         runner = Runner(store, fetcher, clock, concurrency=8, batch_size=100_000)
@@ -94,19 +123,26 @@ def main() -> int:
     n_articles = args.articles or (100 if args.quick else 1000)
     steps = 6 if args.quick else 8
 
-    clock = ManualClock(START)
-    with tempfile.TemporaryDirectory() as tmp, DemoNewsroom(clock, n_articles=n_articles) as room:
-        room.start()
+    offset = multiprocessing.Value("d", 0.0)
+    clock = SharedClock(START, offset)
+    ours, theirs = multiprocessing.Pipe()
+    server = multiprocessing.Process(
+        target=_serve_newsroom, args=(offset, n_articles, theirs), daemon=True
+    )
+    server.start()
+    source, article_urls = ours.recv()
+    with tempfile.TemporaryDirectory() as tmp:
         store = open_store(str(Path(tmp) / "bench.db"))
-        source = room.source()
         store.upsert_source(source)
         clock.advance(timedelta(hours=25).total_seconds())  # everything published
-        for url in room.article_urls():
+        for url in article_urls:
             store.add_article(source.name, url, clock.now())
         print(f"tracker benchmark: {n_articles} demo articles, {steps} rounds", file=sys.stderr)
         cpu = asyncio.run(measure(store, clock, steps))
         checks, seconds = asyncio.run(throughput(store, clock))
         store.close()
+    ours.send("stop")
+    server.join(timeout=10)
 
     rows = []
     for name in ("first", "unchanged (304)", "unchanged (full page)", "changed"):

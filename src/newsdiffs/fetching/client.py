@@ -73,7 +73,7 @@ def _ascii_host(url: httpx.URL) -> str:
 
 
 def _loop_key(url: httpx.URL) -> str:
-    return str(url.copy_with(fragment=None))
+    return str(url).partition("#")[0]
 
 
 class Fetcher:
@@ -164,12 +164,15 @@ class Fetcher:
         except (httpx.InvalidURL, TypeError, ValueError) as exc:
             return Hop(url, FetchOutcome.NETWORK_ERROR, f"invalid URL: {_one_line(exc)}")
         redirects: list[str] = []
-        seen = {_loop_key(current)}
+        seen: set[str] = set()  # filled on the first redirect: most fetches have none
         while True:
             hop = await self._one_hop(current, headers, max_bytes, check_robots)
-            hop = replace(hop, redirects=tuple(redirects))
+            if redirects:
+                hop = replace(hop, redirects=tuple(redirects))
             if hop.location is None:
                 return hop
+            if not seen:
+                seen.add(_loop_key(current))
             try:
                 target = current.join(hop.location)
             except (httpx.InvalidURL, TypeError, ValueError) as exc:

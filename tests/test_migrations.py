@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from backends import BACKENDS, PG_URL
 from sqlalchemy import Engine, inspect, text
 
 from newsdiffs.errors import StorageError
@@ -37,25 +37,11 @@ TABLES = {
 }
 
 
-PG_URL = os.environ.get("NEWSDIFFS_TEST_PG_URL")
-
-
 def engine_at(tmp_path: Path) -> Engine:
     return create_store_engine(to_url(str(tmp_path / "migrate.db")))
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(PG_URL is None, reason="NEWSDIFFS_TEST_PG_URL not set"),
-            ],
-        ),
-    ]
-)
+@pytest.fixture(params=BACKENDS)
 def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An engine on an empty database (PostgreSQL: every table dropped first)."""
     if request.param == "sqlite":

@@ -7,13 +7,13 @@ SQLite (a file under tmp_path) always; PostgreSQL when NEWSDIFFS_TEST_PG_URL is 
 from __future__ import annotations
 
 import inspect
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import BACKENDS, PG_URL
 from sqlalchemy import create_engine, event, func, select, text
 
 from newsdiffs.errors import InputError, NotFoundError, StorageError
@@ -33,7 +33,6 @@ from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START
 from newsdiffs.storage.schema import checks, events, versions
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-PG_URL = os.environ.get("NEWSDIFFS_TEST_PG_URL")
 
 
 def _reset_postgres(url: str) -> None:
@@ -44,18 +43,7 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(PG_URL is None, reason="NEWSDIFFS_TEST_PG_URL not set"),
-            ],
-        ),
-    ]
-)
+@pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
     if request.param == "sqlite":
         opened = open_store(str(tmp_path / "data" / "store.db"))

@@ -231,6 +231,10 @@ def matching_blocks(
     the pure-Python O(NP) search runs instead, capped at that many states before the
     bit-parallel LCS takes over. The result is minimal either way.
     """
+    if max_states is None:
+        # rapidfuzz trims the common prefix and suffix itself, in C++ (our Python trimming
+        # cost half as much as the whole LCS: measured with benchmarks/bench_diff.py).
+        return _indel_blocks(a, b) if a and b else []
     prefix = _common_prefix(a, b)
     suffix = _common_suffix(a, b, prefix)
     n, m = len(a), len(b)
@@ -240,11 +244,8 @@ def matching_blocks(
     if middle_a and middle_b:
         swap = len(middle_a) > len(middle_b)  # both algorithms want the shorter side first
         short, long = (middle_b, middle_a) if swap else (middle_a, middle_b)
-        if max_states is None:
-            inner = _indel_blocks(short, long)
-        else:
-            searched = _onp_blocks(short, long, max_states)
-            inner = _bit_parallel_blocks(short, long) if searched is None else searched
+        searched = _onp_blocks(short, long, max_states)
+        inner = _bit_parallel_blocks(short, long) if searched is None else searched
         if swap:
             inner = [(i, j, size) for j, i, size in inner]
         blocks.extend((i + prefix, j + prefix, size) for i, j, size in inner)

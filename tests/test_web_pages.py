@@ -223,3 +223,16 @@ def test_two_apps_share_nothing(seeded: Seeded, tmp_path: Path) -> None:
         assert empty_app.get(f"/articles/{seeded.kerry_id}").status_code == 404
     finally:
         empty.close()
+
+
+def test_alternating_headlines_are_called_a_headline_test(fresh: Seeded) -> None:
+    article, _ = fresh.store.add_article("nytimes", "https://example.com/ab-test", START)
+    body = ["The museum reopened on Saturday after a two-year renovation."]
+    for n, title in enumerate(["Museum reopens", "Museum reopens its doors"] * 2):
+        record(fresh.store, article.id, START + timedelta(hours=2 * n), title, body)
+    client = TestClient(create_app(fresh.settings, fresh.store, fresh.clock))
+    page = text_of(client.get(f"/articles/{article.id}").text)
+    assert "headline alternates between 2 versions" in page
+    assert "a headline test or flip-flop" in page
+    plain = text_of(client.get(f"/articles/{fresh.kerry_id}").text)
+    assert "headline alternates" not in plain

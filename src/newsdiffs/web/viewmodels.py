@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from newsdiffs.core.classify import Classification
 from newsdiffs.core.diffing import ArticleDiff
+from newsdiffs.core.headlines import TitleHistory, analyze_titles
 from newsdiffs.core.humanize import about, ago, fmt_datetime, later
 from newsdiffs.core.schedule import get_policy
 from newsdiffs.errors import ConfigError, HiddenError, NotFoundError
@@ -146,6 +147,12 @@ class ArticleView:
     original_href: str | None
     rows: tuple[VersionRow, ...]
     status: tuple[str, ...]
+    titles: TitleHistory | None = None
+
+    @property
+    def headline_test(self) -> bool:
+        """Titles alternating between a few values: an A/B test or a flip-flop."""
+        return self.titles is not None and self.titles.alternating
 
     @property
     def changes(self) -> int:
@@ -161,7 +168,10 @@ def article_view(context: WebContext, article_id: int) -> ArticleView:
         change = change_between(context, versions[n - 1], version) if n else None
         rows.append(VersionRow(version, change))
     now = context.clock.now()
-    return ArticleView(article, safe_href(article.url), tuple(rows), status_sentences(article, now))
+    titles = analyze_titles([version.title for version in versions]) if versions else None
+    return ArticleView(
+        article, safe_href(article.url), tuple(rows), status_sentences(article, now), titles
+    )
 
 
 @dataclass(frozen=True)

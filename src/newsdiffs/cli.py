@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,9 @@ from newsdiffs.models import Article, Source
 from newsdiffs.settings import Settings, load_settings
 from newsdiffs.storage import open_store
 from newsdiffs.storage.base import Store
+
+if TYPE_CHECKING:
+    from newsdiffs.runner import Runner
 
 log = logging.getLogger("newsdiffs")
 
@@ -274,8 +277,8 @@ def _check_http_url(url: str) -> str:
 # --- tracking ------------------------------------------------------------------------
 
 
-def _runner(ctx: Context, fetcher: Fetcher) -> Any:
-    from newsdiffs.runner import Runner
+def _runner(ctx: Context, fetcher: Fetcher) -> Runner:
+    from newsdiffs.runner import Runner  # imports the extractors: only for commands that track
 
     return Runner(
         ctx.store,

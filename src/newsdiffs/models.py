@@ -7,7 +7,7 @@ nobody mutates them in place (use ``dataclasses.replace``). Times are timezone-a
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 
@@ -202,4 +202,3 @@ class CheckResult:
     check_interval: timedelta = timedelta(0)
     etag: str | None = None
     last_modified: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)

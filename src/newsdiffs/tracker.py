@@ -20,7 +20,7 @@ from newsdiffs.core.anomaly import detect_extraction_anomaly, word_count
 from newsdiffs.core.classify import classify_versions
 from newsdiffs.core.normalize import content_hash, normalize_paragraphs, normalize_text
 from newsdiffs.core.schedule import CheckKind, ScheduleState, get_policy
-from newsdiffs.core.urls import canonicalize_url, choose_article_url
+from newsdiffs.core.urls import canonicalize_url
 from newsdiffs.core.versioning import VersionDecision, decide_version
 from newsdiffs.extraction import extract
 from newsdiffs.extraction.sites import adapter_markers_state
@@ -219,7 +219,7 @@ class Tracker:
                 # A first fetch through a redirector: the target is this article's page.
                 self.store.add_alias(article.id, target)
                 events.append(ArticleEvent(article.id, at, "url_redirect", target))
-            elif target != article.url and not self._is_same_article(article, target):
+            elif _moved_away(article, owner, target):
                 events.append(ArticleEvent(article.id, at, "redirected", target))
                 return (
                     CheckOutcome.REDIRECTED_AWAY,
@@ -309,16 +309,6 @@ class Tracker:
         found = detect_extraction_anomaly(content.page, history, markers)
         return None if found is None else f"{found.kind}: {found.detail}"
 
-    def _is_same_article(self, article: Article, target: str) -> bool:
-        owner = self.store.find_article(target)
-        if owner is not None:
-            return owner.id == article.id
-        # A redirect to a URL nobody tracks: same article when it is a cosmetic move
-        # (http->https, www, trailing slash), recorded as an alias.
-        if choose_article_url(article.url, target, None) == canonicalize_url(article.url):
-            return True
-        return _loosely_same(article.url, target)
-
     def _content(self, fetched: FetchResult) -> _Content | None:
         return self._content_of(fetched.text(), fetched.final_url)
 
@@ -329,6 +319,17 @@ class Tracker:
         if not paragraphs:
             return None
         return _Content(title, paragraphs, content_hash(title, paragraphs), page)
+
+
+def _moved_away(article: Article, owner: Article | None, target: str) -> bool:
+    """Does a redirect to ``target`` take readers to another article?
+
+    Not when ``target`` is this article (or one of its aliases), nor, for a URL nobody
+    tracks, when it is a cosmetic move (http->https, www, trailing slash).
+    """
+    if owner is not None:
+        return owner.id != article.id
+    return not _loosely_same(article.url, target)
 
 
 def _loosely_same(a: str, b: str) -> bool:

@@ -19,6 +19,7 @@ import httpx
 
 from newsdiffs.errors import FetchError
 from newsdiffs.fetching.addresses import Resolver, check_host, system_resolver
+from newsdiffs.fetching.network import asyncio_transport
 from newsdiffs.fetching.politeness import HostGates
 from newsdiffs.fetching.response import Hop, read_response
 from newsdiffs.fetching.result import FetchOutcome, FetchResult, FetchSettings
@@ -93,25 +94,23 @@ class Fetcher:
         self.settings = settings
         self._transport = transport
         self._resolver: Resolver = resolver or system_resolver
-        self._client: httpx.AsyncClient | None = None
+        self._http: httpx.AsyncBaseTransport | None = None
+        self._base_headers = (
+            ("User-Agent", settings.user_agent),
+            ("Accept", ACCEPT),
+            ("Accept-Encoding", accept_encoding()),
+        )
         self._gates = HostGates(settings.per_host_concurrency, settings.per_host_delay_s)
         self._robots = RobotsCache(self._fetch_robots, settings.robots_ttl_s)
 
     async def __aenter__(self) -> Fetcher:
-        self._client = httpx.AsyncClient(
-            transport=self._transport,
-            follow_redirects=False,
-            verify=shared_ssl_context(),
-            timeout=httpx.Timeout(self.settings.timeout_s),
-            headers={
-                "User-Agent": self.settings.user_agent,
-                "Accept": ACCEPT,
-                "Accept-Encoding": accept_encoding(),
-            },
-            # Proxies from the environment would bypass the SSRF guard and the loopback
-            # demo; a crawler's network path should be explicit.
-            trust_env=False,
-        )
+        # Requests go straight to httpx's transport: redirects, robots.txt and politeness
+        # are ours (per hop), so the client layer's redirect, auth and cookie machinery only
+        # cost CPU. No cookie jar is kept: a crawler should not carry state between
+        # articles. No proxies from the environment: they would bypass the SSRF guard.
+        transport = self._transport or asyncio_transport(shared_ssl_context())
+        await transport.__aenter__()
+        self._http = transport
         return self
 
     async def __aexit__(
@@ -120,15 +119,15 @@ class Fetcher:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """GET ``url``; conditional when ``etag``/``last_modified`` are given."""
-        if self._client is None:
+        if self._http is None:
             raise FetchError("Fetcher used outside 'async with Fetcher(...)'")
         started = time.monotonic()
         settings = self.settings
@@ -137,7 +136,7 @@ class Fetcher:
         while True:
             attempts += 1
             hop = await self._follow(url, headers, settings.max_bytes, settings.respect_robots)
-            if hop.outcome is FetchOutcome.NOT_MODIFIED:
+            if hop.outcome is FetchOutcome.NOT_MODIFIED and not (hop.etag and hop.last_modified):
                 hop = replace(
                     hop, etag=hop.etag or etag, last_modified=hop.last_modified or last_modified
                 )
@@ -228,14 +227,21 @@ class Fetcher:
         return Hop(str(url), FetchOutcome.BLOCKED_ADDRESS, verdict.detail)
 
     async def _send(self, url: httpx.URL, headers: dict[str, str], max_bytes: int) -> Hop:
-        if self._client is None:
+        http = self._http
+        if http is None:
             raise FetchError("Fetcher used outside 'async with Fetcher(...)'")
         text = str(url)
         timeout_s = self.settings.timeout_s
+        request = httpx.Request("GET", url, headers=[*self._base_headers, *headers.items()])
         try:
+            # One deadline for the whole exchange (connect, headers, body): a server that
+            # trickles bytes cannot hold a check longer than timeout_s.
             async with asyncio.timeout(timeout_s):
-                async with self._client.stream("GET", url, headers=headers) as response:
+                response = await http.handle_async_request(request)
+                try:
                     return await read_response(text, response, max_bytes)
+                finally:
+                    await response.aclose()
         except (TimeoutError, httpx.TimeoutException) as exc:
             detail = f"timed out after {timeout_s:g} s ({type(exc).__name__})"
             return Hop(text, FetchOutcome.TIMEOUT, detail, retryable=True)

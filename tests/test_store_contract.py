@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -357,6 +358,42 @@ def test_record_check_for_unknown_article_raises_not_found(store: SqlStore) -> N
     with pytest.raises(NotFoundError):
         store.record_check(result(5555, 1, new_version("h1", 1)))
     assert count_rows(store, checks) == 0 and count_rows(store, versions) == 0
+
+
+def test_check_rows_round_trip_every_field_and_zone(store: SqlStore) -> None:
+    """The per-check statements bypass Connection.execute: conversions must still hold."""
+    from zoneinfo import ZoneInfo
+
+    article, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
+    tokyo = at(45).astimezone(ZoneInfo("Asia/Tokyo"))
+    check = Check(article.id, tokyo, CheckOutcome.NOT_MODIFIED, 304, 0, 3.25, "détail ✓")
+    store.record_check(
+        CheckResult(
+            check=check,
+            status=ArticleStatus.GONE,
+            next_check_at=tokyo + timedelta(hours=2),
+            check_interval=timedelta(hours=2),
+            etag='W/"v2"',
+            last_modified="Sun, 01 Mar 2026 12:00:00 GMT",
+        )
+    )
+    [stored] = store.checks(article.id)
+    assert stored == replace(check, checked_at=at(45))
+    assert stored.checked_at.tzinfo is UTC
+    updated = store.get_article(article.id)
+    assert updated.status is ArticleStatus.GONE
+    assert updated.last_checked_at == at(45) and updated.next_check_at == at(165)
+    assert updated.check_interval == timedelta(hours=2)
+    assert (updated.etag, updated.last_modified) == ('W/"v2"', "Sun, 01 Mar 2026 12:00:00 GMT")
+
+
+def test_naive_check_time_is_refused_and_nothing_written(store: SqlStore) -> None:
+    article, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
+    before = store.get_article(article.id)
+    naive = Check(article.id, datetime(2026, 3, 1, 13, 0), CheckOutcome.UNCHANGED)
+    with pytest.raises(StorageError, match="naive"):
+        store.record_check(CheckResult(check=naive, next_check_at=at(30)))
+    assert store.get_article(article.id) == before and store.checks(article.id) == []
 
 
 def test_double_write_race_is_caught_by_the_unique_constraint(

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, CursorResult
 from newsdiffs.errors import NotFoundError, StorageError
 from newsdiffs.models import CheckResult, Version
 from newsdiffs.storage.convert import check_values, event_values, stored_version, version_values
+from newsdiffs.storage.driver import DriverStatements
 from newsdiffs.storage.schema import UTCDateTime, articles, checks, events, versions
 
 _LATEST_VERSION = (
@@ -46,8 +47,13 @@ _UPDATE_ARTICLE = (
     )
 )
 _INSERT_VERSION = versions.insert()
-_INSERT_CHECK = checks.insert()
+# Named binds for every column but the id, so the database numbers the row on any backend.
+_INSERT_CHECK = checks.insert().values(
+    {column.name: bindparam(column.name) for column in checks.columns if column.name != "id"}
+)
 _INSERT_EVENT = events.insert()
+# The two statements every check runs go straight to the driver (see storage/driver.py).
+_HOT = DriverStatements()
 
 
 def inserted_id(result: CursorResult[Any]) -> int:
@@ -91,7 +97,8 @@ def write_check(connection: Connection, result: CheckResult) -> Version | None:
         "new_title": new.title if new is not None and stored_new else None,
         "new_last_changed_at": new.captured_at if new is not None and stored_new else None,
     }
-    if connection.execute(_UPDATE_ARTICLE, changes).rowcount == 0:
+    dialect = connection.dialect
+    if _HOT.get(_UPDATE_ARTICLE, dialect).execute(connection, changes) == 0:
         raise NotFoundError(f"no article with id {article_id}")
 
     stored: Version | None = None
@@ -99,7 +106,7 @@ def write_check(connection: Connection, result: CheckResult) -> Version | None:
         inserted = connection.execute(_INSERT_VERSION, version_values(article_id, number, new))
         version_id = inserted_id(inserted)
         stored = stored_version(version_id, article_id, number, new)
-    connection.execute(_INSERT_CHECK, check_values(result.check))
+    _HOT.get(_INSERT_CHECK, dialect).execute(connection, check_values(result.check))
     if result.events:
         connection.execute(_INSERT_EVENT, [event_values(event) for event in result.events])
     return stored

@@ -8,7 +8,7 @@ so the worst transient overshoot is one read's expansion (deflate tops out near 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
@@ -60,62 +60,103 @@ class Hop:
 DRAIN_LIMIT = 65_536
 
 
-async def drain(response: httpx.Response, limit: int = DRAIN_LIMIT) -> None:
+async def drain(response: httpx.Response, declared_length: str = "") -> None:
     """Read (and drop) a small unwanted body so the connection can be reused.
 
     An unread response closes its connection: every 304, redirect or 404 would then cost a
     new TCP connection (and its CPU) on the next request to the same host.
     """
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared_length.isdigit() and int(declared_length) > DRAIN_LIMIT:
         return
     if response.is_stream_consumed or response.is_closed:
         return
     received = 0
     async for chunk in response.aiter_raw():
         received += len(chunk)
-        if received > limit:
+        if received > DRAIN_LIMIT:
             return
+
+
+@dataclass(frozen=True)
+class _Head:
+    """What a response's status line and headers say, before any body is read."""
+
+    url: str
+    status: int
+    reason: str
+    fields: dict[str, str]  # lower-cased names
+
+    @classmethod
+    def of(cls, url: str, response: httpx.Response) -> _Head:
+        # One pass over the header list (each Headers.get would walk and decode it again).
+        fields = dict(response.headers.items())
+        return cls(url, response.status_code, response.reason_phrase, fields)
+
+    @property
+    def status_line(self) -> str:
+        return f"HTTP {self.status} {self.reason}".strip()
+
+    def hop(
+        self,
+        outcome: FetchOutcome,
+        detail: str,
+        *,
+        body: bytes = b"",
+        location: str | None = None,
+        retryable: bool = False,
+    ) -> Hop:
+        fields = self.fields
+        retry_after = fields.get("retry-after")
+        return Hop(
+            self.url,
+            outcome,
+            detail,
+            status=self.status,
+            body=body,
+            content_type=fields.get("content-type"),
+            etag=fields.get("etag"),
+            last_modified=fields.get("last-modified"),
+            retry_after_s=None
+            if retry_after is None
+            else parse_retry_after(retry_after, datetime.now(UTC)),
+            location=location,
+            retryable=retryable,
+        )
+
+
+def _unwanted_body_hop(head: _Head) -> Hop:
+    """The Hop for a response whose body is not read: redirect, 304, 404/410, errors."""
+    status = head.status
+    if status in REDIRECT_STATUSES:
+        location = head.fields.get("location")
+        if location:
+            return head.hop(FetchOutcome.HTTP_ERROR, head.status_line, location=location)
+        return head.hop(FetchOutcome.HTTP_ERROR, f"{head.status_line} without a Location header")
+    if status == 304:
+        return head.hop(FetchOutcome.NOT_MODIFIED, "")
+    if status in GONE_STATUSES:
+        return head.hop(FetchOutcome.GONE, head.status_line)
+    return head.hop(
+        FetchOutcome.HTTP_ERROR, head.status_line, retryable=status in RETRYABLE_STATUSES
+    )
 
 
 async def read_response(url: str, response: httpx.Response, max_bytes: int) -> Hop:
     """Classify a response by status; read the body (capped) only for 2xx."""
-    status = response.status_code
-    if not 200 <= status < 300:
-        await drain(response)
-    hop = Hop(
-        url,
-        FetchOutcome.HTTP_ERROR,
-        f"HTTP {status} {response.reason_phrase}".strip(),
-        status=status,
-        content_type=response.headers.get("content-type"),
-        etag=response.headers.get("etag"),
-        last_modified=response.headers.get("last-modified"),
-        retry_after_s=parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC)),
-    )
-    if status in REDIRECT_STATUSES:
-        location = response.headers.get("location")
-        if location:
-            return replace(hop, location=location)
-        return replace(hop, detail=f"{hop.detail} without a Location header")
-    if status == 304:
-        return replace(hop, outcome=FetchOutcome.NOT_MODIFIED, detail="")
-    if status in GONE_STATUSES:
-        return replace(hop, outcome=FetchOutcome.GONE)
-    if status in RETRYABLE_STATUSES:
-        return replace(hop, retryable=True)
-    if not 200 <= status < 300:
-        return hop
-    declared = response.headers.get("content-length", "")
+    head = _Head.of(url, response)
+    declared = head.fields.get("content-length", "")
+    if not 200 <= head.status < 300:
+        await drain(response, declared)
+        return _unwanted_body_hop(head)
     if declared.isdigit() and int(declared) > max_bytes:
         detail = f"Content-Length {declared} is over the {max_bytes}-byte cap"
-        return replace(hop, outcome=FetchOutcome.TOO_LARGE, detail=detail)
+        return head.hop(FetchOutcome.TOO_LARGE, detail)
     chunks: list[bytes] = []
     received = 0
     async for chunk in response.aiter_bytes():
         received += len(chunk)
         if received > max_bytes:
             detail = f"decoded body is over the {max_bytes}-byte cap"
-            return replace(hop, outcome=FetchOutcome.TOO_LARGE, detail=detail)
+            return head.hop(FetchOutcome.TOO_LARGE, detail)
         chunks.append(chunk)
-    return replace(hop, outcome=FetchOutcome.OK, detail="", body=b"".join(chunks))
+    return head.hop(FetchOutcome.OK, "", body=b"".join(chunks))

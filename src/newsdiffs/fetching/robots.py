@@ -75,6 +75,9 @@ class RobotsCache:
 
     async def rules_for(self, url: httpx.URL) -> RobotsRules:
         key = origin_key(url)
+        cached = self._rules.get(key)
+        if cached is not None and cached.expires_at > time.monotonic():
+            return cached  # the common case: no lock to take
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
             cached = self._rules.get(key)

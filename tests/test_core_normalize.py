@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from newsdiffs.core.normalize import (
     INVISIBLE_CHARS,
+    STRAY_CONTROL_CHARS,
     content_hash,
     is_noise_paragraph,
     normalize_paragraphs,
@@ -165,3 +166,40 @@ def test_content_hash_sees_real_edits() -> None:
 def test_content_hash_same_for_normalised_input(title: str, paragraphs: list[str]) -> None:
     expected = content_hash(title, paragraphs)
     assert content_hash(normalize_text(title), normalize_paragraphs(paragraphs)) == expected
+
+
+def test_every_control_character_in_unicode_is_covered() -> None:
+    """The drop table is built from code points below U+00A0: no Cc character lies above."""
+    controls = [code for code in range(0x110000) if unicodedata.category(chr(code)) == "Cc"]
+    assert max(controls) < 0xA0
+    for code in controls:
+        char = chr(code)
+        assert (char in STRAY_CONTROL_CHARS) is (not char.isspace())
+
+
+def _reference_normalize(text: str) -> str:
+    """The definition, one character at a time (slow; what normalize_text must equal)."""
+    kept = "".join(
+        char
+        for char in text
+        if char not in INVISIBLE_CHARS
+        and not (unicodedata.category(char) == "Cc" and not char.isspace())
+    )
+    return unicodedata.normalize("NFC", " ".join(kept.split()))
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_normalize_text_matches_its_definition(text: str) -> None:
+    assert normalize_text(text) == _reference_normalize(text)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            ["a", "e", "\u0301", "\u0308", " ", "\t", "\x00", "\x85", "\u200b", "\u00a0", "Å"]
+        ),
+        max_size=60,
+    )
+)
+def test_normalize_text_matches_its_definition_on_tricky_characters(text: str) -> None:
+    assert normalize_text(text) == _reference_normalize(text)

@@ -34,11 +34,18 @@ INVISIBLE_CHARS = frozenset(
 _TITLE_SEPARATOR = "\x1d"
 _PARAGRAPH_SEPARATOR = "\x1e"
 
-_INVISIBLE_TABLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
-
 
 def _is_stray_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc" and not char.isspace()
+
+
+# Control characters (category Cc: C0, DEL and C1, all below U+00A0) that are not
+# whitespace. Whitespace controls (tab, newline, U+001C-U+001F, NEL) become spaces instead.
+STRAY_CONTROL_CHARS = frozenset(chr(code) for code in range(0xA0) if _is_stray_control(chr(code)))
+
+# One str.translate drops both kinds, in C: a per-character Python test cost more than the
+# rest of a check on an unchanged page.
+_DROP_TABLE = dict.fromkeys(map(ord, INVISIBLE_CHARS | STRAY_CONTROL_CHARS))
 
 
 def normalize_text(text: str) -> str:
@@ -49,10 +56,10 @@ def normalize_text(text: str) -> str:
     collapses whitespace runs, strips the ends and applies Unicode NFC.
     Quotes, dashes and case are preserved.
     """
-    text = text.translate(_INVISIBLE_TABLE)
-    if any(_is_stray_control(char) for char in text):
-        text = "".join(char for char in text if not _is_stray_control(char))
-    return unicodedata.normalize("NFC", " ".join(text.split()))
+    spaced = " ".join(text.translate(_DROP_TABLE).split())
+    if spaced.isascii():
+        return spaced  # ASCII is already NFC
+    return unicodedata.normalize("NFC", spaced)
 
 
 # --- page furniture ---------------------------------------------------------------------
@@ -121,7 +128,11 @@ def is_noise_paragraph(text: str) -> bool:
     "Related:" and similar. A line with any other words is kept, so a real sentence that
     merely starts with "Read more" or "Advertisement" is never dropped.
     """
-    line = normalize_text(text).rstrip(_TRAILING_PUNCTUATION)
+    return _is_normalized_noise(normalize_text(text))
+
+
+def _is_normalized_noise(text: str) -> bool:
+    line = text.rstrip(_TRAILING_PUNCTUATION)
     if not line or len(line) > _MAX_NOISE_LENGTH:
         return False
     return any(pattern.fullmatch(line) for pattern in _NOISE_PATTERNS)
@@ -132,7 +143,7 @@ def normalize_paragraphs(paragraphs: Iterable[str]) -> tuple[str, ...]:
     kept: list[str] = []
     for paragraph in paragraphs:
         text = normalize_text(paragraph)
-        if text and not is_noise_paragraph(text):
+        if text and not _is_normalized_noise(text):
             kept.append(text)
     return tuple(kept)
 

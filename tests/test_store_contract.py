@@ -324,11 +324,13 @@ def test_unchanged_check_keeps_validators_and_versions(store: SqlStore) -> None:
 
 def test_changes_number_versions_and_flipflop_counts(store: SqlStore) -> None:
     article, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
+    assert store.latest_content_hash(article.id) is None
     numbers = []
     for minutes, content_hash in [(1, "A"), (31, "B"), (61, "A"), (91, "B")]:
         stored = store.record_check(result(article.id, minutes, new_version(content_hash, minutes)))
         assert stored is not None
         numbers.append(stored.number)
+        assert store.latest_content_hash(article.id) == content_hash
     assert numbers == [1, 2, 3, 4]
     assert store.hash_counts(article.id) == {"A": 2, "B": 2}
     assert store.get_article(article.id).version_count == 4

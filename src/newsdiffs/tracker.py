@@ -207,9 +207,9 @@ class Tracker:
     ) -> tuple[CheckOutcome, NewVersion | None, ArticleStatus, str]:
         """A 200 page: is it still this article, and did its text change?"""
         body_hash = hashlib.blake2b(fetched.body, digest_size=16).hexdigest()
-        latest = self.store.latest_version(article.id)
+        latest_hash = self.store.latest_content_hash(article.id)
         remembered = self._memo.get(article.id, body_hash)
-        if remembered is not None and latest is not None and remembered == latest.content_hash:
+        if remembered is not None and remembered == latest_hash:
             return CheckOutcome.UNCHANGED, None, ArticleStatus.ACTIVE, "same bytes"
 
         if fetched.redirects:
@@ -232,14 +232,16 @@ class Tracker:
         if content is None:
             return CheckOutcome.NOT_AN_ARTICLE, None, ArticleStatus.ACTIVE, "no article text"
         self._memo.put(article.id, body_hash, content.hash)
-
-        decision = decide_version(
-            content.hash,
-            latest.content_hash if latest else None,
-            self.store.hash_counts(article.id),
-        )
-        if decision is VersionDecision.UNCHANGED:
+        if content.hash == latest_hash:
             return CheckOutcome.UNCHANGED, None, ArticleStatus.ACTIVE, ""
+
+        # The text differs from the latest version's: only now is the history read.
+        latest = None
+        counts: dict[str, int] = {}
+        if latest_hash is not None:
+            latest = self.store.latest_version(article.id)
+            counts = self.store.hash_counts(article.id)
+        decision = decide_version(content.hash, latest_hash, counts)
         if (
             latest is not None
             and latest.extractor != content.page.extractor

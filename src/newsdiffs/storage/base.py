@@ -119,6 +119,13 @@ class Store(Protocol):
         ...
 
     def latest_version(self, article_id: int) -> Version | None: ...
+    def latest_content_hash(self, article_id: int) -> str | None:
+        """The content hash of the article's latest version (None before its first).
+
+        All an unchanged check needs to know about the history: one indexed row, one column.
+        """
+        ...
+
     def raw_html(self, version_id: int) -> bytes:
         """The page as fetched for this version, decompressed."""
         ...

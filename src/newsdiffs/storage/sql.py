@@ -322,6 +322,11 @@ class SqlStore:
             row = connection.execute(q.LATEST_VERSION, {"article_id": article_id}).first()
         return None if row is None else version_from_row(row)
 
+    def latest_content_hash(self, article_id: int) -> str | None:
+        with self._reading() as connection:
+            found = connection.execute(q.LATEST_HASH, {"article_id": article_id}).scalar()
+        return None if found is None else str(found)
+
     def raw_html(self, version_id: int) -> bytes:
         with self._reading() as connection:
             stored = connection.execute(q.RAW_HTML, {"id": version_id}).scalar_one_or_none()

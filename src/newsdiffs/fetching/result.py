@@ -58,7 +58,7 @@ class FetchResult:
 @dataclass(frozen=True)
 class FetchSettings:
     user_agent: str = "newsdiffs/0.1 (+https://github.com/newsdiffs/newsdiffs)"
-    timeout_s: float = 20.0  # per request (connect, each read, and the whole exchange)
+    timeout_s: float = 20.0  # per request: connect, headers and body together
     max_redirects: int = 5
     max_bytes: int = 5_000_000  # of decoded body
     per_host_concurrency: int = 2

@@ -86,11 +86,44 @@ def _bucket(outcome: CheckOutcome) -> str:
     return str(outcome)
 
 
-async def measure(store: SqlStore, clock: SharedClock, steps: int) -> dict[str, list[float]]:
-    """Check every article at several sim times; CPU ms per check, by outcome."""
+class _Split:
+    """CPU spent inside the fetch and inside the store write of the check being measured."""
+
+    def __init__(self, fetcher: Fetcher, store: SqlStore) -> None:
+        self.fetch_ms = 0.0
+        self.store_ms = 0.0
+        fetch, record = fetcher.fetch, store.record_check
+
+        async def timed_fetch(*args: Any, **kwargs: Any) -> Any:
+            before = time.thread_time()
+            try:
+                return await fetch(*args, **kwargs)
+            finally:
+                self.fetch_ms = (time.thread_time() - before) * 1000.0
+
+        def timed_record(*args: Any, **kwargs: Any) -> Any:
+            before = time.thread_time()
+            try:
+                return record(*args, **kwargs)
+            finally:
+                self.store_ms = (time.thread_time() - before) * 1000.0
+
+        fetcher.fetch = timed_fetch  # type: ignore[method-assign]
+        store.record_check = timed_record  # type: ignore[method-assign]
+
+
+async def measure(
+    store: SqlStore, clock: SharedClock, steps: int
+) -> tuple[dict[str, list[float]], dict[str, list[tuple[float, float]]]]:
+    """Check every article at several sim times; CPU ms per check, by outcome.
+
+    Also, per outcome, (fetch ms, store-write ms) of each check: where the CPU went.
+    """
     cpu: dict[str, list[float]] = {}
+    parts: dict[str, list[tuple[float, float]]] = {}
     async with Fetcher(FETCH) as fetcher:
         tracker = Tracker(store, fetcher, clock)
+        split = _Split(fetcher, store)
         for step in range(steps):
             conditional = step % 2 == 1
             for article in store.list_articles(limit=100_000):
@@ -99,10 +132,12 @@ async def measure(store: SqlStore, clock: SharedClock, steps: int) -> dict[str, 
                 before = time.thread_time()
                 report = await tracker.check(article)
                 spent = (time.thread_time() - before) * 1000.0
-                cpu.setdefault(_bucket(report.outcome), []).append(spent)
+                bucket = _bucket(report.outcome)
+                cpu.setdefault(bucket, []).append(spent)
+                parts.setdefault(bucket, []).append((split.fetch_ms, split.store_ms))
             if conditional:
                 clock.advance(timedelta(hours=3).total_seconds())
-    return cpu
+    return cpu, parts
 
 
 async def throughput(store: SqlStore, clock: SharedClock) -> tuple[int, float]:
@@ -138,7 +173,10 @@ def main() -> int:
         for url in article_urls:
             store.add_article(source.name, url, clock.now())
         print(f"tracker benchmark: {n_articles} demo articles, {steps} rounds", file=sys.stderr)
-        cpu = asyncio.run(measure(store, clock, steps))
+        cpu, parts = asyncio.run(measure(store, clock, steps))
+        store.close()
+        # A fresh store object for the throughput pass: no timing wrappers on it.
+        store = open_store(str(Path(tmp) / "bench.db"))
         checks, seconds = asyncio.run(throughput(store, clock))
         store.close()
     ours.send("stop")
@@ -149,6 +187,8 @@ def main() -> int:
         values = sorted(cpu.get(name, []))
         if not values:
             continue
+        fetch_parts = [fetch for fetch, _ in parts[name]]
+        store_parts = [write for _, write in parts[name]]
         rows.append(
             {
                 "outcome": name,
@@ -156,15 +196,22 @@ def main() -> int:
                 "cpu_ms_mean": statistics.fmean(values),
                 "cpu_ms_median": statistics.median(values),
                 "cpu_ms_p95": values[int(0.95 * (len(values) - 1))],
+                "fetch_cpu_ms_median": statistics.median(fetch_parts),
+                "store_write_cpu_ms_median": statistics.median(store_parts),
             }
         )
     others = {k: len(v) for k, v in cpu.items() if k not in {r["outcome"] for r in rows}}
-    print(f"\n{'outcome':<24}{'checks':>8}{'CPU ms mean':>14}{'median':>10}{'p95':>10}")
+    print(
+        f"\n{'outcome':<24}{'checks':>8}{'CPU ms mean':>14}{'median':>10}{'p95':>10}"
+        f"{'| fetch':>10}{'store':>8}"
+    )
     for row in rows:
         print(
             f"{row['outcome']:<24}{row['checks']:>8}{row['cpu_ms_mean']:>14.2f}"
             f"{row['cpu_ms_median']:>10.2f}{row['cpu_ms_p95']:>10.2f}"
+            f"{row['fetch_cpu_ms_median']:>10.2f}{row['store_write_cpu_ms_median']:>8.2f}"
         )
+    print("(fetch, store: medians of the CPU inside the fetch and the store write of each check)")
     if others:
         print(f"other outcomes: {others}")
     rate = checks / seconds if seconds else 0.0

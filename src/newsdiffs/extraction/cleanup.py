@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -12,8 +13,9 @@ from newsdiffs.extraction.html import HtmlElement, normalize_space
 
 _DROP_CAP_CLASS = re.compile(r"drop-?cap|initial|first-?letter|dropcap", re.IGNORECASE)
 # Drop caps sit at the start of a paragraph: a child or grandchild of the <p>.
-_DROP_CAP_XPATH = "//p/*[1][@class] | //p/*[1]/*[1][@class]"
-_TEASER_XPATH = "//*[contains(@class,'teaser') or contains(@class,'Teaser')]"
+_DROP_CAP_XPATH = etree.XPath("//p/*[1][@class] | //p/*[1]/*[1][@class]")
+# (through the attribute axis: three times faster in libxml2 than testing every element)
+_TEASER_XPATH = etree.XPath("//@class[contains(., 'teaser') or contains(., 'Teaser')]/..")
 _TEASER_WORD = re.compile("teaser", re.IGNORECASE)
 _TEASER_PARAGRAPH = 120  # characters: a real paragraph, not a card's summary line
 _TEASER_PARAGRAPHS = 2
@@ -49,11 +51,13 @@ _MAX_KICKER = 80  # characters of a label line above the headline
 _FURNITURE_ABOVE = 2
 _PROMPT_LINE = re.compile(
     r"""^(?:©|\(c\)\s|copyright\s+(?:©|\d{4}))
-      | \b(?:sign\ up|subscribe|get\ the)\b.{0,80}\bnewsletters?\b
       | ^oops!?\s*something\ went\ wrong
       | ^(?:also|related|more|read\ (?:more|also|next)|see\ also|required\ reading
           |don['’]?t\ miss|recommended|further\ reading)\s*:""",
     re.IGNORECASE | re.VERBOSE,
+)
+_NEWSLETTER_PROMPT = re.compile(
+    r"\b(?:sign\ up|subscribe|get\ the)\b.{0,80}\bnewsletters?\b", re.IGNORECASE | re.VERBOSE
 )
 _MAX_PROMPT_LINE = 160
 # "We may earn a commission when you buy through our links": shopping-page disclosures.
@@ -71,37 +75,151 @@ _CODE_SYMBOL_SHARE = 0.12
 
 
 # Elements trafilatura deletes anyway before looking for the article (its MANUALLY_CLEANED
-# list, minus those it inspects first: forms, figures, math). Dropping them up front
-# spares its whole-tree XPath passes and tree copies a third of the elements.
+# list, minus those it inspects first: forms, figures, math; minus labels and fieldsets,
+# whose early removal was measured to change its results). Dropping them up front spares
+# its whole-tree XPath passes and tree copies a third of the elements.
 _INERT_TAGS = (
     *("style", "noscript", "template", "link", "meta"),
     *("svg", "img", "picture", "source", "video", "audio", "canvas", "map", "object", "embed"),
-    *("iframe", "button", "nav", "aside", "footer"),
+    *("iframe", "button", "nav", "aside", "footer", "input", "select"),
+)
+# Elements trafilatura deletes when empty (its CUT_EMPTY_ELEMS).
+_PRUNED_WHEN_EMPTY = (
+    *("article", "main", "section", "div", "p", "li", "dd", "dt", "blockquote", "pre", "q"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "span", "b", "strong", "i", "em"),
 )
 _JSON_LD_TYPE = "application/ld+json"
 
 
 def drop_inert_elements(doc: HtmlElement) -> None:
-    """Remove comments, scripts (except JSON-LD), styles, drawings, navigation and footers
-    (edits ``doc``).
+    """Remove comments, scripts (except JSON-LD), styles, drawings, navigation, footers
+    and form controls (edits ``doc``).
 
     Text after a removed element (its tail) is kept, as trafilatura itself does. Embedded
     social posts stay: removing them was measured (naeb-dev +0.001 F1, zyte-aeb -0.002).
     """
+    scripts = [
+        script
+        for script in doc.iter("script")
+        if (script.get("type") or "").strip() != _JSON_LD_TYPE
+    ]
+    for script in scripts:
+        if script.getparent() is not None:
+            script.drop_tree()
+    # trafilatura parses without comments; a tree handed to it should match
+    etree.strip_elements(doc, *_INERT_TAGS, etree.Comment, with_tail=False)
+
+
+# Furniture a content detector discards anyway: figures (except table holders), hidden
+# blocks, page headers without the headline.
+_UNREAD_FURNITURE = etree.XPath(
+    "//figure[not(.//table)] | //header[not(.//h1)] | //@aria-hidden[.='true']/.. | //@hidden/.."
+)
+_ARTICLES = etree.XPath(".//article")
+_MAINS = etree.XPath(".//main")
+# One <article> (or <main>) holding at least half the page's text is the article: a
+# threshold from 0.3 to 0.6 measured the same once link lists are gone.
+_ARTICLE_TEXT_SHARE = 0.5
+# A list with at least this share of its text in links is a list of links, not article text
+# (trafilatura's own link-density cut-off for short blocks).
+_LINK_LIST_SHARE = 0.8
+
+
+def _visible_length(element: HtmlElement) -> int:
+    """Characters of text in ``element``, not counting (JSON-LD) scripts."""
+    scripts = sum(len(script.text or "") for script in element.iter("script"))
+    return len(element.text_content()) - scripts
+
+
+def _drop_link_lists(doc: HtmlElement) -> None:
+    """Remove lists whose text is mostly link text: related stories, tags, menus."""
     doomed = [
         element
-        for element in doc.iter("script", *_INERT_TAGS)
-        if element.tag != "script" or (element.get("type") or "").strip() != _JSON_LD_TYPE
+        for element in doc.iter("ul", "ol")
+        if element.find(".//a") is not None and _is_mostly_links(element)
     ]
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
-    # trafilatura parses without comments; a tree handed to it should match
-    etree.strip_elements(doc, etree.Comment, with_tail=False)
 
 
-_SPLIT_BODY_PARAGRAPHS = 2  # direct <p> children of each part of a split article body
+def _is_mostly_links(element: HtmlElement) -> bool:
+    """Whether ``_LINK_LIST_SHARE`` of the element's non-space characters are in links."""
+    total = _non_space_length(element.text_content())
+    links = sum(_non_space_length(link.text_content()) for link in element.iter("a"))
+    return total > 0 and links >= _LINK_LIST_SHARE * total
+
+
+def _non_space_length(text: str) -> int:
+    return sum(map(len, text.split()))
+
+
+def prune_for_content_detection(doc: HtmlElement) -> None:
+    """Remove what content detection would discard anyway (edits ``doc``).
+
+    Figures, hidden blocks, headers without the headline, lists of links and empty blocks
+    go, bare <span>s are unwrapped, and everything around the page's one <article> (else
+    its one <main>) goes when that holds most of the page's text. trafilatura copies and
+    searches the whole tree many times over (some 35 µs per element), so a smaller tree is
+    a faster extraction; measured on the corpus, the extracted body is unchanged or better
+    (zyte-aeb F1 +0.0014, naeb-dev +0.0005).
+    """
+    for element in _UNREAD_FURNITURE(doc):
+        if element.getparent() is not None:
+            element.drop_tree()
+    _drop_link_lists(doc)
+    _drop_outside_article(doc)
+    _drop_empty_blocks(doc)
+    # a bare <span> is only a wrapper for its text (trafilatura unwraps it later anyway)
+    for span in [element for element in doc.iter("span") if not element.attrib]:
+        span.drop_tag()
+
+
+def _drop_outside_article(doc: HtmlElement) -> None:
+    """Everything around the page's one <article> (else <main>) holding most of its text."""
+    body = doc.find("body")
+    if body is None:
+        return
+    containers = _ARTICLES(body)
+    if len(containers) != 1:
+        containers = _MAINS(body)
+    if len(containers) != 1:
+        return
+    node: HtmlElement = containers[0]
+    if len(node.text_content()) < _ARTICLE_TEXT_SHARE * _visible_length(body):
+        return
+    while node is not body:
+        parent = node.getparent()
+        if parent is None:  # not reached: node is inside body
+            return
+        for sibling in list(parent):
+            if sibling is not node and sibling.tag != "script":  # JSON-LD stays
+                sibling.drop_tree()
+        node = parent
+
+
+def _drop_empty_blocks(doc: HtmlElement) -> None:
+    """Blocks without text (trafilatura's CUT_EMPTY_ELEMS), children first, so that blocks
+    holding nothing but empty blocks go too. A block with an article-body class stays even
+    when empty: trafilatura then moves on to its next candidate for the article, and
+    removing the block was measured to make it settle on a worse one."""
+    for element in reversed(list(doc.iter(_PRUNED_WHEN_EMPTY))):
+        if _is_blank_leaf(element) and not _BODY_CLASS.search(element.get("class") or ""):
+            element.drop_tree()
+
+
+def _is_blank_leaf(element: HtmlElement) -> bool:
+    """No children, no text, nothing but whitespace after it."""
+    if len(element):
+        return False
+    text, tail = element.text, element.tail
+    return (not text or text.isspace()) and (not tail or tail.isspace())
+
+
 _BODY_CLASS = re.compile(r"body|article|story|entry|post|content|text", re.IGNORECASE)
+# Classed blocks holding at least two <p> children of their own (a part of a split body).
+# (``//p[2]/parent::*``: ten times faster in libxml2 than ``//*[p[2]]``.)
+_PARAGRAPH_BLOCKS = etree.XPath("//p[2]/parent::*[self::div or self::section][@class]")
 
 
 def merge_split_bodies(doc: HtmlElement) -> None:
@@ -113,11 +231,9 @@ def merge_split_bodies(doc: HtmlElement) -> None:
     become one (the first). Three or more are a listing (products, cards): left alone.
     """
     groups: dict[str, list[HtmlElement]] = {}
-    for element in doc.iter("div", "section"):
+    for element in _PARAGRAPH_BLOCKS(doc):
         classes = element.get("class")
-        if not classes or not _BODY_CLASS.search(classes):
-            continue
-        if sum(1 for _ in element.iterchildren("p")) >= _SPLIT_BODY_PARAGRAPHS:
+        if classes and _BODY_CLASS.search(classes):
             groups.setdefault(classes, []).append(element)
     for parts in groups.values():
         if len(parts) != 2:  # three or more are a listing (products, cards), not one body
@@ -140,7 +256,7 @@ def _inside(element: HtmlElement, ancestor: HtmlElement) -> bool:
 
 def join_drop_caps(doc: HtmlElement) -> None:
     """``<span class="dropcap">N</span> a endlich`` -> ``Na endlich`` (edits ``doc``)."""
-    for element in doc.xpath(_DROP_CAP_XPATH):
+    for element in _DROP_CAP_XPATH(doc):
         if not isinstance(element, lxml_html.HtmlElement):
             continue
         if not _DROP_CAP_CLASS.search(element.get("class") or ""):
@@ -173,7 +289,7 @@ def unmask_teaser_bodies(doc: HtmlElement) -> None:
     content detectors discard anything called a teaser, so those paragraphs vanish from
     some captures and not others. Link cards (one short summary) are left alone.
     """
-    for element in doc.xpath(_TEASER_XPATH):
+    for element in _TEASER_XPATH(doc):
         if not isinstance(element, lxml_html.HtmlElement):
             continue
         long_paragraphs = sum(
@@ -190,18 +306,23 @@ def is_template_line(text: str) -> bool:
     line = text.strip()
     if len(line) < _MAX_TEMPLATE_LINE and _TEMPLATE_LINE.match(line):
         return True
-    if len(line) < _MAX_PROMPT_LINE and _PROMPT_LINE.search(line):
+    if len(line) >= _MAX_DISCLOSURE:
+        return False
+    lowered = line.lower()  # cheap word checks spare most lines the regular expressions
+    if len(line) < _MAX_PROMPT_LINE and (
+        _PROMPT_LINE.match(line) or ("newsletter" in lowered and _NEWSLETTER_PROMPT.search(line))
+    ):
         return True
-    return len(line) < _MAX_DISCLOSURE and bool(_AFFILIATE_DISCLOSURE.search(line))
+    return "affiliate" in lowered and bool(_AFFILIATE_DISCLOSURE.search(line))
 
 
 def is_markup_or_code(text: str) -> bool:
     """Leaked markup or script data (``</noscript><script>{"meta": ...``), not prose."""
-    if _MARKUP.search(text):
+    if "<" in text and _MARKUP.search(text):
         return True
     if len(text) < _MIN_CODE_LENGTH:
         return False
-    symbols = sum(text.count(c) for c in '{}[]"=;<>\\')
+    symbols = sum(map(text.count, '{}[]"=;<>\\'))
     return symbols > _CODE_SYMBOL_SHARE * len(text)
 
 
@@ -229,9 +350,19 @@ def _compact(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-def _windows(text: str) -> list[str]:
+# Cached: one page's paragraphs are compared with its articleBody several times in a row.
+@lru_cache(maxsize=1024)
+def _windows(text: str) -> tuple[str, ...]:
     tokens = _WORD.findall(text.casefold())
-    return [" ".join(tokens[i : i + _SHINGLE]) for i in range(max(1, len(tokens) - _SHINGLE + 1))]
+    if len(tokens) <= _SHINGLE:
+        return (" ".join(tokens),)
+    shifted = (tokens[i:] for i in range(_SHINGLE))  # windows end with the shortest
+    return tuple(" ".join(window) for window in zip(*shifted, strict=False))
+
+
+@lru_cache(maxsize=8)
+def _reference_windows(reference: str) -> frozenset[str]:
+    return frozenset(_windows(reference))
 
 
 def trim_to_reference(paragraphs: Sequence[str], reference: str) -> list[str]:
@@ -242,7 +373,7 @@ def trim_to_reference(paragraphs: Sequence[str], reference: str) -> list[str]:
     nor leading ones: trimming the top too gained 0.001 F1 on naeb-dev but made captures
     with and without JSON-LD disagree about a standfirst (a false new version).
     """
-    known = set(_windows(reference))
+    known = _reference_windows(reference)
     compact_reference = _compact(reference)
     kept = list(paragraphs)
     while kept and not _in_reference(kept[-1], known, compact_reference):
@@ -253,7 +384,7 @@ def trim_to_reference(paragraphs: Sequence[str], reference: str) -> list[str]:
     return kept
 
 
-def _in_reference(paragraph: str, known: set[str], compact_reference: str) -> bool:
+def _in_reference(paragraph: str, known: frozenset[str], compact_reference: str) -> bool:
     windows = [w for w in _windows(paragraph) if w]
     if not windows:
         return True
@@ -264,7 +395,7 @@ def _in_reference(paragraph: str, known: set[str], compact_reference: str) -> bo
 
 def share_in_reference(paragraphs: Sequence[str], reference: str) -> float:
     """The share of the paragraphs' 4-word windows that ``reference`` also contains."""
-    known = set(_windows(reference))
+    known = _reference_windows(reference)
     windows = [w for p in paragraphs for w in _windows(p) if w]
     if not windows:
         return 0.0

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Extractor as TrafilaturaOptions
 
 from newsdiffs.extraction.cleanup import (
     drop_inert_elements,
@@ -15,6 +16,7 @@ from newsdiffs.extraction.cleanup import (
     is_template_line,
     join_drop_caps,
     merge_split_bodies,
+    prune_for_content_detection,
     share_in_reference,
     trim_to_reference,
     unmask_teaser_bodies,
@@ -38,7 +40,9 @@ class GenericExtractor:
 
     name = "generic"
     # 2: standfirst kept, JSON-LD body trusted over teaser blocks, more furniture dropped.
-    version = 2
+    # 3: link lists, hidden blocks and what surrounds the one <article> pruned before
+    #    content detection (a few bodies change: the tracker re-extracts, no false edits).
+    version = 3
 
     def __init__(
         self,
@@ -54,6 +58,21 @@ class GenericExtractor:
         self.fast = fast  # skip trafilatura's readability/jusText fallbacks
         self.include_tables = include_tables
         self.include_standfirst = include_standfirst  # the printed meta description (dek)
+        # Built once: trafilatura reads its whole config for every options object, and
+        # copies (never mutates) a shared one. "txt" format: it skips rendering a text
+        # version of the body, which is unused here (the XML body is flattened below).
+        self._options = {
+            precise: TrafilaturaOptions(
+                output_format="txt",
+                fast=fast,
+                precision=precise,
+                recall=favor_recall,
+                comments=False,
+                tables=include_tables,
+                with_metadata=False,
+            )
+            for precise in (False, True)
+        }
 
     @property
     def label(self) -> str:
@@ -76,11 +95,13 @@ class GenericExtractor:
         join_drop_caps(doc)
         if "easer" in html:  # "teaser"/"Teaser": skip a whole-tree XPath on most pages
             unmask_teaser_bodies(doc)
+        dek = visible_standfirst(doc, meta.descriptions, title) if self.include_standfirst else None
+        prune_for_content_detection(doc)
         # trafilatura works on its own copy of the tree, so ``doc`` is reused as it is.
-        paragraphs = self._body_paragraphs(doc, url, precise=self.favor_precision)
+        paragraphs = self._body_paragraphs(doc, precise=self.favor_precision)
         if self.favor_precision and _length(paragraphs) < _MIN_PRECISE_BODY:
             # Precision mode sometimes prunes the whole article away: ask again, gently.
-            fuller = self._body_paragraphs(doc, url, precise=False)
+            fuller = self._body_paragraphs(doc, precise=False)
             if _length(fuller) > _length(paragraphs):
                 paragraphs = fuller
         if len(paragraphs) <= 1:
@@ -90,7 +111,6 @@ class GenericExtractor:
             if len(structural) > 1:
                 paragraphs = structural
         paragraphs = drop_leading_title(paragraphs, title)
-        dek = visible_standfirst(doc, meta.descriptions, title) if self.include_standfirst else None
         if dek and not _contains(paragraphs, dek):
             paragraphs = [dek, *paragraphs]
         if meta.article_body:
@@ -107,17 +127,9 @@ class GenericExtractor:
         )
         return None if page.is_empty else page
 
-    def _body_paragraphs(self, doc: HtmlElement, url: str, *, precise: bool) -> list[str]:
-        result = trafilatura.bare_extraction(
-            doc,
-            url=url or None,
-            favor_precision=precise,
-            favor_recall=self.favor_recall,
-            fast=self.fast,
-            include_comments=False,
-            include_tables=self.include_tables,
-            with_metadata=False,
-        )
+    def _body_paragraphs(self, doc: HtmlElement, *, precise: bool) -> list[str]:
+        # The URL only matters to trafilatura for links and metadata, both off here.
+        result = trafilatura.bare_extraction(doc, options=self._options[precise])
         body = getattr(result, "body", None)
         if body is None:
             return []
@@ -131,7 +143,7 @@ def body_paragraphs(body: etree._Element) -> Iterator[str]:
     return _container_paragraphs(body)
 
 
-_BLOCKS = frozenset({"p", "head", "list", "item", "quote", "table", "div"})
+_BLOCKS = ("p", "head", "list", "item", "quote", "table", "div")
 
 
 def _tag(element: etree._Element) -> str:
@@ -139,7 +151,7 @@ def _tag(element: etree._Element) -> str:
 
 
 def _has_blocks(element: etree._Element) -> bool:
-    return any(_tag(child) in _BLOCKS for child in element.iterdescendants())
+    return next(element.iterdescendants(*_BLOCKS), None) is not None
 
 
 def _container_paragraphs(element: etree._Element) -> Iterator[str]:
@@ -159,7 +171,7 @@ def _element_paragraphs(element: etree._Element) -> Iterator[str]:
     elif tag in ("list", "quote", "div", "item", "cell") and _has_blocks(element):
         yield from _container_paragraphs(element)
     elif tag != "graphic":
-        text = normalize_space(" ".join(_texts(element)))
+        text = _text(element)
         if text:
             yield text
 
@@ -172,22 +184,14 @@ def _table_paragraphs(table: etree._Element) -> Iterator[str]:
             for cell in cells:
                 yield from _container_paragraphs(cell)
             continue
-        text = " | ".join(c for c in (normalize_space(" ".join(_texts(c))) for c in cells) if c)
+        text = " | ".join(c for c in (_text(cell) for cell in cells) if c)
         if text:
             yield text
 
 
-def _texts(element: etree._Element) -> Iterator[str]:
-    """The text of an element; ``<lb/>`` line breaks become spaces."""
-    if element.text:
-        yield element.text
-    for child in element:
-        if child.tag == "lb":
-            yield " "
-        else:
-            yield from _texts(child)
-        if child.tail:
-            yield child.tail
+def _text(element: etree._Element) -> str:
+    """The normalised text of an element; its pieces (and ``<lb/>`` breaks) become spaces."""
+    return normalize_space(" ".join(element.itertext()))
 
 
 def split_plain_text(text: str) -> list[str]:

@@ -24,7 +24,6 @@ HtmlElement = lxml_html.HtmlElement
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-_WHITESPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ARTICLE_TYPES = frozenset(
     {
@@ -126,7 +125,7 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
 
 def normalize_space(text: str) -> str:
     """Collapse runs of whitespace, drop zero-width characters, strip the ends."""
-    return _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return " ".join(_INVISIBLE.sub("", text).split())  # split(): the \s spaces
 
 
 def element_text(element: HtmlElement) -> str:
@@ -134,39 +133,69 @@ def element_text(element: HtmlElement) -> str:
     return normalize_space(element.text_content())
 
 
-def meta_content(doc: HtmlElement, *keys: str) -> str | None:
-    """The first non-empty ``<meta property|name|itemprop=key content=...>`` among ``keys``."""
-    wanted = {key.lower() for key in keys}
+_META_KEY_ATTRIBUTES = ("property", "name", "itemprop")
+
+
+def meta_tags(doc: HtmlElement) -> dict[str, str]:
+    """Every ``<meta property|name|itemprop=key content=...>`` of a page, read in one pass:
+    lower-cased key -> the first non-empty, whitespace-normalised content for that key."""
     found: dict[str, str] = {}
     for meta in doc.iter("meta"):
-        for attr in ("property", "name", "itemprop"):
-            key = (meta.get(attr) or "").strip().lower()
-            if key in wanted and key not in found:
-                value = meta.get("content") or ""
-                value = normalize_space(unescape(value) if "&" in value else value)
-                if value:
-                    found[key] = value
+        content = meta.get("content")
+        if not content:
+            continue
+        value: str | None = None
+        for attr in _META_KEY_ATTRIBUTES:
+            key = meta.get(attr)
+            if not key:
+                continue
+            key = key.strip().lower()
+            if key in found:
+                continue
+            if value is None:
+                value = normalize_space(unescape(content) if "&" in content else content)
+            if value:
+                found[key] = value
+    return found
+
+
+def first_meta(tags: dict[str, str], *keys: str) -> str | None:
+    """The value in ``tags`` (from :func:`meta_tags`) of the first of ``keys`` present."""
     for key in keys:
-        if key.lower() in found:
-            return found[key.lower()]
+        value = tags.get(key.lower())
+        if value:
+            return value
     return None
 
 
-def canonical_url(doc: HtmlElement) -> str | None:
-    """``<link rel=canonical href>``, else ``og:url``, as found on the page."""
+def meta_content(doc: HtmlElement, *keys: str) -> str | None:
+    """The first non-empty ``<meta property|name|itemprop=key content=...>`` among ``keys``."""
+    return first_meta(meta_tags(doc), *keys)
+
+
+def canonical_url(doc: HtmlElement, tags: dict[str, str] | None = None) -> str | None:
+    """``<link rel=canonical href>``, else ``og:url``, as found on the page.
+
+    ``tags`` is the page's :func:`meta_tags`, when already read.
+    """
     for link in doc.iter("link"):
         rels = (link.get("rel") or "").lower().split()
         href = (link.get("href") or "").strip()
         if "canonical" in rels and href:
             return href
-    return meta_content(doc, "og:url")
+    return first_meta(meta_tags(doc) if tags is None else tags, "og:url")
 
 
-def html_language(doc: HtmlElement) -> str | None:
-    """``<html lang>`` (or ``og:locale`` / content-language meta), e.g. ``"en-GB"``."""
+def html_language(doc: HtmlElement, tags: dict[str, str] | None = None) -> str | None:
+    """``<html lang>`` (or ``og:locale`` / content-language meta), e.g. ``"en-GB"``.
+
+    ``tags`` is the page's :func:`meta_tags`, when already read.
+    """
     lang = (doc.get("lang") or doc.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
     if not lang:
-        lang = meta_content(doc, "og:locale", "content-language", "language") or ""
+        if tags is None:
+            tags = meta_tags(doc)
+        lang = first_meta(tags, "og:locale", "content-language", "language") or ""
     lang = lang.replace("_", "-").split(",")[0].strip()
     return lang or None
 
@@ -372,36 +401,37 @@ def read_metadata(doc: HtmlElement) -> PageMetadata:
             body = markup_to_text(raw_body)
     title_el = doc.find(".//title")
     html_title = element_text(title_el) if title_el is not None else None
-    site_name = meta_content(doc, "og:site_name", "application-name")
+    tags = meta_tags(doc)
+    site_name = first_meta(tags, "og:site_name", "application-name")
     if byline is None:
-        meta_author = meta_content(doc, "author", "article:author", "byl", "dc.creator")
+        meta_author = first_meta(tags, "author", "article:author", "byl", "dc.creator")
         if meta_author and not meta_author.startswith(("http://", "https://")):
             byline = meta_author
     published = published or parse_datetime(
-        meta_content(doc, "article:published_time", "datePublished", "pubdate", "dc.date")
+        first_meta(tags, "article:published_time", "datePublished", "pubdate", "dc.date")
     )
     updated = updated or parse_datetime(
-        meta_content(doc, "article:modified_time", "og:updated_time", "dateModified")
+        first_meta(tags, "article:modified_time", "og:updated_time", "dateModified")
     )
     return PageMetadata(
         headline=headline,
-        og_title=meta_content(doc, "og:title", "twitter:title"),
+        og_title=first_meta(tags, "og:title", "twitter:title"),
         html_title=html_title or None,
         site_name=site_name,
         byline=byline,
         published=published,
         updated=updated,
-        canonical_url=canonical_url(doc),
-        language=html_language(doc),
+        canonical_url=canonical_url(doc, tags),
+        language=html_language(doc, tags),
         article_body=body,
-        descriptions=_descriptions(doc),
+        descriptions=_descriptions(tags),
     )
 
 
-def _descriptions(doc: HtmlElement) -> tuple[str, ...]:
+def _descriptions(tags: dict[str, str]) -> tuple[str, ...]:
     found: list[str] = []
     for key in ("og:description", "description", "twitter:description"):
-        value = meta_content(doc, key)
+        value = tags.get(key)
         if value and value not in found:
             found.append(value)
     return tuple(found)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from newsdiffs.extraction.html import (
@@ -129,7 +129,8 @@ class SiteAdapter:
 
     def matches(self, url: str) -> bool:
         """Whether ``url`` belongs to this outlet."""
-        return any(p.match(_host_and_path(url)) for p in self._url_res)
+        target = _host_and_path(url)
+        return any(p.match(target) for p in self._url_res)
 
     def layout_for(self, doc: HtmlElement) -> LayoutRules | None:
         """The first layout whose marker matches the parsed page."""
@@ -180,6 +181,7 @@ class SiteAdapter:
         )
 
 
+@lru_cache(maxsize=64)  # the chain asks every adapter about the same URL in turn
 def _host_and_path(url: str) -> str:
     parts = urlsplit(url if "//" in url else "//" + url)
     host = (parts.hostname or "").lower().removeprefix("www.")

@@ -82,12 +82,15 @@ class SystemScore:
     median_ms: float | None = None
     p95_ms: float | None = None
     median_cpu_ms: float | None = None  # process CPU time: steadier on a loaded machine
+    first_pass_median_ms: float | None = None  # one pass, no best-of
+    repeat: int = 1
     timings_ms: tuple[float, ...] = ()  # per page, not written to the JSON
     cpu_timings_ms: tuple[float, ...] = ()
+    first_pass_ms: tuple[float, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        del data["timings_ms"], data["cpu_timings_ms"]
+        del data["timings_ms"], data["cpu_timings_ms"], data["first_pass_ms"]
         return data
 
 
@@ -96,25 +99,45 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def run_system(pages: list[Page], run: Callable[[Page], tuple[str, str | None]]) -> SystemScore:
-    """Score one extractor: ``run(page) -> (body text, title or None)``."""
-    scores, titles, timings, cpu_timings = [], [], [], []
-    for page in pages:
-        started, cpu_started = time.perf_counter(), time.process_time()
-        body, title = run(page)
-        timings.append((time.perf_counter() - started) * 1000)
-        cpu_timings.append((time.process_time() - cpu_started) * 1000)
-        scores.append(score_page(page.body, body))
-        if page.title is not None and title is not None:
-            titles.append(title_matches(page.title, title))
+def run_system(
+    pages: list[Page], run: Callable[[Page], tuple[str, str | None]], repeat: int = 1
+) -> SystemScore:
+    """Score one extractor: ``run(page) -> (body text, title or None)``.
+
+    Scores come from the first pass. Timings: with ``repeat`` > 1 every page is extracted
+    in ``repeat`` passes over the whole set (so a page is never timed twice in a row, warm
+    from its previous run) and each page keeps its fastest pass: on a shared machine the
+    slower passes measure the neighbours, not the extractor. ``first_pass_*`` keep the
+    single-pass numbers.
+    """
+    scores, titles = [], []
+    timings = [float("inf")] * len(pages)
+    cpu_timings = [float("inf")] * len(pages)
+    first_pass: list[float] = []
+    for attempt in range(max(1, repeat)):
+        for index, page in enumerate(pages):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            body, title = run(page)
+            elapsed = (time.perf_counter() - started) * 1000
+            timings[index] = min(timings[index], elapsed)
+            cpu_timings[index] = min(cpu_timings[index], (time.process_time() - cpu_started) * 1000)
+            if attempt:
+                continue
+            first_pass.append(elapsed)
+            scores.append(score_page(page.body, body))
+            if page.title is not None and title is not None:
+                titles.append(title_matches(page.title, title))
     return SystemScore(
         body=aggregate(scores),
         title_exact=sum(titles) / len(titles) if titles else None,
         median_ms=statistics.median(timings),
         p95_ms=_percentile(timings, 0.95),
         median_cpu_ms=statistics.median(cpu_timings),
+        first_pass_median_ms=statistics.median(first_pass),
+        repeat=max(1, repeat),
         timings_ms=tuple(timings),
         cpu_timings_ms=tuple(cpu_timings),
+        first_pass_ms=tuple(first_pass),
     )
 
 
@@ -156,7 +179,7 @@ def evaluate_ours(corpus: Path, quick: bool = False) -> dict[str, SystemScore]:
     return {name: run_system(load_pages(corpus, name, quick), ours) for name in DATASETS}
 
 
-def run(corpus: Path, quick: bool) -> dict[str, dict[str, SystemScore]]:
+def run(corpus: Path, quick: bool, repeat: int = 3) -> dict[str, dict[str, SystemScore]]:
     """Every system on every dataset it can be scored on: ``{system: {dataset: score}}``."""
     pages = {name: load_pages(corpus, name, quick) for name in DATASETS}
     results: dict[str, dict[str, SystemScore]] = {
@@ -165,9 +188,11 @@ def run(corpus: Path, quick: bool) -> dict[str, dict[str, SystemScore]]:
         "trafilatura (defaults)": {},
     }
     for name, dataset_pages in pages.items():
-        results["newsdiffs (chain)"][name] = run_system(dataset_pages, ours)
-        results["newsdiffs (generic only)"][name] = run_system(dataset_pages, generic_only)
-        results["trafilatura (defaults)"][name] = run_system(dataset_pages, trafilatura_alone)
+        results["newsdiffs (chain)"][name] = run_system(dataset_pages, ours, repeat)
+        results["newsdiffs (generic only)"][name] = run_system(dataset_pages, generic_only, repeat)
+        results["trafilatura (defaults)"][name] = run_system(
+            dataset_pages, trafilatura_alone, repeat
+        )
     for tool, outputs in reference_outputs(corpus).items():
         results[f"ref: {tool}"] = {"zyte-aeb": score_reference(pages["zyte-aeb"], outputs)}
     return results
@@ -219,12 +244,40 @@ def print_table(results: dict[str, dict[str, SystemScore]]) -> None:
             f" {_fmt(naeb.title_exact if naeb else None):>6}"
             f" {_fmt(median, 1):>7} {_fmt(p95, 1):>7} {_fmt(cpu_median, 1):>7}"
         )
+    print_speed(results)
+
+
+def print_speed(results: dict[str, dict[str, SystemScore]]) -> None:
+    """Median ms per page by dataset and over the whole corpus, best-of-N and single pass."""
+    timed = {system: sets for system, sets in results.items() if not system.startswith("ref:")}
+    repeat = max((s.repeat for sets in timed.values() for s in sets.values()), default=1)
+    print(f"\nmedian ms per page (best of {repeat} passes / first pass alone)")
+    print(f"{'system':<26} {'zyte-aeb':>15} {'naeb-dev':>15} {'corpus':>15}")
+    for system, by_dataset in timed.items():
+        cells = []
+        for name in DATASETS:
+            score = by_dataset.get(name)
+            cells.append(
+                "-"
+                if score is None
+                else f"{_fmt(score.median_ms, 1)} / {_fmt(score.first_pass_median_ms, 1)}"
+            )
+        best = [t for s in by_dataset.values() for t in s.timings_ms]
+        single = [t for s in by_dataset.values() for t in s.first_pass_ms]
+        cells.append(f"{statistics.median(best):.1f} / {statistics.median(single):.1f}")
+        print(f"{system:<26} " + " ".join(f"{cell:>15}" for cell in cells))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"score ~{QUICK_PAGES} pages a set")
     parser.add_argument("--corpus", type=Path, default=default_corpus())
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="timing passes over each set; a page keeps its fastest (default 3)",
+    )
     parser.add_argument(
         "--write-baseline",
         action="store_true",
@@ -234,11 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.corpus / "extraction").exists():
         print(f"corpus not found at {args.corpus}; set NEWSDIFFS_CORPUS", file=sys.stderr)
         return 0
-    results = run(args.corpus, args.quick)
+    results = run(args.corpus, args.quick, args.repeat)
     print_table(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "quick": args.quick,
+        "repeat": args.repeat,
         "systems": {
             system: {name: score.to_json() for name, score in by_dataset.items()}
             for system, by_dataset in results.items()

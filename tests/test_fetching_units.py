@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from newsdiffs.fetching import FetchOutcome, FetchResult, FetchSettings, decode_body
-from newsdiffs.fetching.addresses import check_host, is_public_address
+from newsdiffs.fetching.addresses import HostVerdicts, check_host, is_public_address
 from newsdiffs.fetching.charset import (
     charset_from_content_type,
     decode_windows_1252,
@@ -260,3 +260,27 @@ def test_host_gates_are_per_host_and_case_insensitive() -> None:
     assert gate.delay_s == 1.0
     gate.raise_delay(3.0)
     assert gate.delay_s == 3.0
+
+
+def test_host_verdicts_are_remembered_but_dns_failures_are_not() -> None:
+    asked: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        if host == "down.test":
+            raise OSError("temporary failure in name resolution")
+        return {"ok.test": ["93.184.216.34"], "inside.test": ["10.1.2.3"]}[host]
+
+    async def go() -> list[bool]:
+        verdicts = HostVerdicts(resolver, ttl_s=60.0)
+        answers = []
+        for host in ["ok.test", "ok.test", "inside.test", "inside.test", "down.test", "down.test"]:
+            answers.append((await verdicts.check(host, 443)).allowed)
+        expired = HostVerdicts(resolver, ttl_s=0.0)
+        await expired.check("ok.test", 443)
+        await expired.check("ok.test", 443)
+        return answers
+
+    assert asyncio.run(go()) == [True, True, False, False, False, False]
+    # one lookup per host while remembered; failures and expired verdicts ask again
+    assert asked == ["ok.test", "inside.test", "down.test", "down.test", "ok.test", "ok.test"]

@@ -4,7 +4,8 @@ Limitation: the check resolves the name, then httpx resolves it again to connect
 DNS-rebinding server could answer differently the second time. Closing that gap needs a
 transport that connects to the checked address; for a news watcher the first check, run on
 every redirect hop, stops the realistic cases (a feed or redirect pointing at 127.0.0.1,
-10.x, 169.254.169.254, ...).
+10.x, 169.254.169.254, ...). Verdicts are remembered for a minute per host and port
+(:class:`HostVerdicts`), about as long as a typical DNS TTL would keep the answer anyway.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -63,3 +65,32 @@ async def check_host(host: str, port: int, resolver: Resolver) -> AddressVerdict
         if address is None or not is_public_address(address):
             return AddressVerdict(False, True, f"{host} is or resolves to non-public {text}")
     return AddressVerdict(True, True, "")
+
+
+VERDICT_TTL_S = 60.0
+
+
+class HostVerdicts:
+    """:func:`check_host` answers, remembered for ``ttl_s`` per (host, port).
+
+    Without it every request of a tracker, most of them 304s to a few hosts, paid a
+    getaddrinfo (a worker thread, and a DNS query unless the system caches) just to learn
+    again that the host is public. Resolution failures are not remembered: they are worth
+    asking again at once.
+    """
+
+    def __init__(self, resolver: Resolver, ttl_s: float = VERDICT_TTL_S) -> None:
+        self._resolver = resolver
+        self._ttl_s = ttl_s
+        self._known: dict[tuple[str, int], tuple[float, AddressVerdict]] = {}
+
+    async def check(self, host: str, port: int) -> AddressVerdict:
+        key = (host, port)
+        known = self._known.get(key)
+        now = time.monotonic()
+        if known is not None and known[0] > now:
+            return known[1]
+        verdict = await check_host(host, port, self._resolver)
+        if verdict.resolved:
+            self._known[key] = (now + self._ttl_s, verdict)
+        return verdict

@@ -18,7 +18,7 @@ from types import TracebackType
 import httpx
 
 from newsdiffs.errors import FetchError
-from newsdiffs.fetching.addresses import Resolver, check_host, system_resolver
+from newsdiffs.fetching.addresses import HostVerdicts, Resolver, system_resolver
 from newsdiffs.fetching.network import asyncio_transport
 from newsdiffs.fetching.politeness import HostGates
 from newsdiffs.fetching.response import Hop, read_response
@@ -93,7 +93,7 @@ class Fetcher:
     ) -> None:
         self.settings = settings
         self._transport = transport
-        self._resolver: Resolver = resolver or system_resolver
+        self._verdicts = HostVerdicts(resolver or system_resolver)
         self._http: httpx.AsyncBaseTransport | None = None
         self._base_headers = (
             ("User-Agent", settings.user_agent),
@@ -219,7 +219,7 @@ class Fetcher:
         if self.settings.allow_private_addresses:
             return None
         port = url.port or (443 if url.scheme == "https" else 80)
-        verdict = await check_host(_ascii_host(url), port, self._resolver)
+        verdict = await self._verdicts.check(_ascii_host(url), port)
         if verdict.allowed:
             return None
         if not verdict.resolved:  # DNS failure: a network error, worth retrying

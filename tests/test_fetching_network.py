@@ -134,3 +134,40 @@ def test_refused_connection_and_reset_are_network_errors() -> None:
     assert "ConnectError" in refused_detail
     assert reset is FetchOutcome.NETWORK_ERROR
     assert reset_detail  # one line saying what broke
+
+
+def test_cookies_set_by_a_site_go_back_to_it_across_hops_and_fetches() -> None:
+    """A consent wall: the first page sets a cookie and redirects; later pages expect it."""
+    seen: list[tuple[str, str]] = []
+
+    class Handler(_Quiet):
+        def do_GET(self) -> None:
+            seen.append((self.path, self.headers.get("Cookie", "")))
+            if self.path == "/wall":
+                self.send_response(302)
+                self.send_header("Set-Cookie", "consent=yes; Path=/")
+                self.send_header("Location", "/story")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = b"<p>ok</p>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server, base = _serve(Handler)
+
+    async def go() -> list[FetchOutcome]:
+        async with Fetcher(SETTINGS) as fetcher:
+            first = await fetcher.fetch(f"{base}/wall")
+            second = await fetcher.fetch(f"{base}/other")
+        return [first.outcome, second.outcome]
+
+    try:
+        outcomes = asyncio.run(go())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert outcomes == [FetchOutcome.OK, FetchOutcome.OK]
+    assert seen == [("/wall", ""), ("/story", "consent=yes"), ("/other", "consent=yes")]

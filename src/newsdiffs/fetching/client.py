@@ -95,6 +95,8 @@ class Fetcher:
         self._transport = transport
         self._verdicts = HostVerdicts(resolver or system_resolver)
         self._http: httpx.AsyncBaseTransport | None = None
+        self._cookies = httpx.Cookies()
+        self._has_cookies = False  # the jar's own len() walks every cookie
         self._base_headers = (
             ("User-Agent", settings.user_agent),
             ("Accept", ACCEPT),
@@ -105,9 +107,10 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         # Requests go straight to httpx's transport: redirects, robots.txt and politeness
-        # are ours (per hop), so the client layer's redirect, auth and cookie machinery only
-        # cost CPU. No cookie jar is kept: a crawler should not carry state between
-        # articles. No proxies from the environment: they would bypass the SSRF guard.
+        # are ours (per hop), so the client layer's redirect and auth machinery only cost
+        # CPU. Cookies are kept as a browser would (consent and paywall walls redirect in
+        # circles without them), in a jar touched only when a site sets one. No proxies
+        # from the environment: they would bypass the SSRF guard.
         transport = self._transport or asyncio_transport(shared_ssl_context())
         await transport.__aenter__()
         self._http = transport
@@ -233,12 +236,18 @@ class Fetcher:
         text = str(url)
         timeout_s = self.settings.timeout_s
         request = httpx.Request("GET", url, headers=[*self._base_headers, *headers.items()])
+        if self._has_cookies:
+            self._cookies.set_cookie_header(request)
         try:
             # One deadline for the whole exchange (connect, headers, body): a server that
             # trickles bytes cannot hold a check longer than timeout_s.
             async with asyncio.timeout(timeout_s):
                 response = await http.handle_async_request(request)
                 try:
+                    if "set-cookie" in response.headers:
+                        response.request = request
+                        self._cookies.extract_cookies(response)
+                        self._has_cookies = True
                     return await read_response(text, response, max_bytes)
                 finally:
                     await response.aclose()

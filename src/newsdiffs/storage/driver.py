@@ -41,13 +41,17 @@ class DriverStatement:
             if processor is not None:
                 processors[name] = processor
         names = self._order if self._order is not None else tuple(compiled.binds)
+        # Values the statement carries itself (a LIMIT, a literal): used unless given.
+        self._defaults: dict[str, Any] = {
+            name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
+        }
         self._steps = tuple((name, processors.get(name)) for name in names)
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         """The driver's parameters for ``values`` (keyed by bind name), converted."""
         converted: list[Any] = []
         for name, processor in self._steps:
-            value = values[name]
+            value = values[name] if name in values else self._defaults[name]
             if processor is not None and value is not None:
                 try:
                     value = processor(value)
@@ -60,12 +64,29 @@ class DriverStatement:
 
     def execute(self, connection: Connection, values: Mapping[str, Any]) -> int:
         """Run on ``connection``'s DBAPI connection (its open transaction); the rowcount."""
+        return int(self._run(connection, values, lambda cursor: cursor.rowcount))
+
+    def scalar(self, connection: Connection, values: Mapping[str, Any]) -> Any:
+        """Run a query; the first column of its first row as the driver gives it, or None.
+
+        (No result type conversion: meant for text and number columns.)
+        """
+
+        def first_value(cursor: Any) -> Any:
+            row = cursor.fetchone()
+            return None if row is None else row[0]
+
+        return self._run(connection, values, first_value)
+
+    def _run(
+        self, connection: Connection, values: Mapping[str, Any], read: Callable[[Any], Any]
+    ) -> Any:
         parameters = self.parameters(values)
         dialect = connection.dialect
         cursor = connection.connection.cursor()
         try:
             cursor.execute(self.sql, parameters)
-            return int(cursor.rowcount)
+            return read(cursor)
         except dialect.loaded_dbapi.Error as error:
             # The same exception SQLAlchemy raises for it (IntegrityError, ...), so callers
             # handle driver errors from here as they do those from Connection.execute.

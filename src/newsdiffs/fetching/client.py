@@ -73,6 +73,13 @@ def _ascii_host(url: httpx.URL) -> str:
     return url.raw_host.decode("ascii", errors="replace").lower()
 
 
+@functools.lru_cache(maxsize=65_536)
+def _parsed_url(url: str) -> httpx.URL:
+    """httpx.URL(url), remembered: a tracker asks for the same URLs again and again, and
+    httpx validates a URL character by character (about a tenth of a 304 check's CPU)."""
+    return httpx.URL(url)
+
+
 def _loop_key(url: httpx.URL) -> str:
     return str(url).partition("#")[0]
 
@@ -162,7 +169,7 @@ class Fetcher:
     ) -> Hop:
         """One attempt: request ``url`` and follow its redirects by hand."""
         try:
-            current = httpx.URL(url)
+            current = _parsed_url(url)
         except (httpx.InvalidURL, TypeError, ValueError) as exc:
             return Hop(url, FetchOutcome.NETWORK_ERROR, f"invalid URL: {_one_line(exc)}")
         redirects: list[str] = []

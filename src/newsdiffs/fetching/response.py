@@ -153,7 +153,11 @@ async def read_response(url: str, response: httpx.Response, max_bytes: int) -> H
         return head.hop(FetchOutcome.TOO_LARGE, detail)
     chunks: list[bytes] = []
     received = 0
-    async for chunk in response.aiter_bytes():
+    encoded = head.fields.get("content-encoding", "identity").strip().lower() != "identity"
+    # Without a content coding the raw bytes are the body: skip httpx's decoder chain
+    # (unless the body was read already, as for a response built in memory).
+    raw = not encoded and not response.is_stream_consumed
+    async for chunk in response.aiter_raw() if raw else response.aiter_bytes():
         received += len(chunk)
         if received > max_bytes:
             detail = f"decoded body is over the {max_bytes}-byte cap"

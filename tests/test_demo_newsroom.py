@@ -404,3 +404,16 @@ def test_score_counts_each_expected_version_once_and_unknown_urls_as_wrong() -> 
     assert result.versions == 3 and result.articles == 2 and result.multi_version_articles == 1
     assert result.precision == pytest.approx(1 / 3) and result.recall == pytest.approx(1 / 2)
     assert score([], {}).precision == score([], {}).recall == 1.0
+
+
+def test_steady_noise_repeats_bytes_at_the_same_time_only(
+    clock: ManualClock, client: httpx.Client
+) -> None:
+    with DemoNewsroom(clock, n_articles=5, seed=7, steady_noise=True) as steady:
+        url = steady.canonical_url(steady.timeline.articles[0].path)
+        first, again = client.get(url).content, client.get(url).content
+        clock.advance(20 * 60)
+        later = client.get(url).content
+    assert first == again
+    assert later != first
+    assert article_text(later.decode()) == article_text(first.decode())

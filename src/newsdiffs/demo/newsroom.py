@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import zlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -38,9 +39,15 @@ ARTICLE_LINK_PATTERN = r"/news/\d{4}/\d{2}/\d{2}/[a-z0-9-]+"
 class DemoNewsroom:
     """A local news site whose articles change over (sim) time, and which knows the truth."""
 
-    def __init__(self, clock: Clock, n_articles: int = 30, seed: int = 7) -> None:
+    def __init__(
+        self, clock: Clock, n_articles: int = 30, seed: int = 7, *, steady_noise: bool = False
+    ) -> None:
+        """``steady_noise``: the same page at the same sim time is the same bytes (its
+        noise drawn from the URL and the time, not from the request), like a server behind
+        a cache. By default every request gets fresh noise, like a dynamic page."""
         self.clock = clock
         self.seed = seed
+        self.steady_noise = steady_noise
         epoch = clock.now().replace(microsecond=0)
         self.timeline: NewsroomTimeline = build_timeline(epoch, n_articles, seed)
         self._log: list[ServedEntry] = []
@@ -143,8 +150,11 @@ class DemoNewsroom:
         if site is None:  # pragma: no cover - the server starts after the site exists
             raise ConfigError("the demo newsroom has not been started")
         now = self.clock.now()
-        with self._lock:
-            noise_seed = self.seed * 1_000_003 + next(self._requests)
+        if self.steady_noise:
+            noise_seed = zlib.crc32(f"{self.seed} {target} {now.isoformat()}".encode())
+        else:
+            with self._lock:
+                noise_seed = self.seed * 1_000_003 + next(self._requests)
         response = site.respond(target, now, noise_seed, if_none_match)
         if response.served is not None:
             with self._lock:

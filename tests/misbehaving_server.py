@@ -67,6 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
             hits = state.hit_counts[self.path] = state.hit_counts.get(self.path, 0) + 1
             state.in_flight += 1
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        self._in_flight = True
         try:
             parts = urlsplit(self.path)
             query = {name: values[0] for name, values in parse_qs(parts.query).items()}
@@ -75,8 +76,15 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeouts, size caps): expected here
         finally:
-            with state.lock:
-                state.in_flight -= 1
+            self._leave_flight()
+
+    def _leave_flight(self) -> None:
+        """Count this request as done (once): before its reply goes out, so a client that
+        reads the reply and at once sends its next request never finds it still counted."""
+        if getattr(self, "_in_flight", False):
+            self._in_flight = False
+            with self.server.lock:
+                self.server.in_flight -= 1
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -88,6 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         content_length: bool = True,
     ) -> None:
+        self._leave_flight()
         self.send_response(status)
         if content_type is not None:
             self.send_header("Content-Type", content_type)

@@ -51,6 +51,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    _in_flight = False  # this request is counted in server.in_flight
     protocol_version = "HTTP/1.0"
 
     def log_message(self, format: str, *args: object) -> None:
@@ -81,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _leave_flight(self) -> None:
         """Count this request as done (once): before its reply goes out, so a client that
         reads the reply and at once sends its next request never finds it still counted."""
-        if getattr(self, "_in_flight", False):
+        if self._in_flight:
             self._in_flight = False
             with self.server.lock:
                 self.server.in_flight -= 1

@@ -73,15 +73,18 @@ class RobotsCache:
         self._rules: dict[str, RobotsRules] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
+    def _fresh(self, key: str) -> RobotsRules | None:
+        cached = self._rules.get(key)
+        return cached if cached is not None and cached.expires_at > time.monotonic() else None
+
     async def rules_for(self, url: httpx.URL) -> RobotsRules:
         key = origin_key(url)
-        cached = self._rules.get(key)
-        if cached is not None and cached.expires_at > time.monotonic():
+        cached = self._fresh(key)
+        if cached is not None:
             return cached  # the common case: no lock to take
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            cached = self._rules.get(key)
-            if cached is not None and cached.expires_at > time.monotonic():
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            cached = self._fresh(key)  # another task may have fetched it meanwhile
+            if cached is not None:
                 return cached
             result = await self._fetch(robots_url_for(url))
             rules = rules_from_result(result, self._ttl_s, time.monotonic())

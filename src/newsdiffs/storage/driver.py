@@ -97,15 +97,16 @@ class DriverStatement:
             cursor.close()
 
 
-class DriverStatements:
-    """Compiles each statement once per dialect, on first use."""
+_COMPILED: dict[tuple[int, str], DriverStatement] = {}
 
-    def __init__(self) -> None:
-        self._compiled: dict[tuple[int, str], DriverStatement] = {}
 
-    def get(self, statement: ClauseElement, dialect: Dialect) -> DriverStatement:
-        key = (id(statement), dialect.name)
-        found = self._compiled.get(key)
-        if found is None:
-            found = self._compiled[key] = DriverStatement(statement, dialect)
-        return found
+def driver_statement(statement: ClauseElement, dialect: Dialect) -> DriverStatement:
+    """``statement`` compiled for ``dialect``, once per process (on first use).
+
+    Keyed by identity: meant for module-level statements, which live as long as the process.
+    """
+    key = (id(statement), dialect.name)
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _COMPILED[key] = DriverStatement(statement, dialect)
+    return found

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, CursorResult
 from newsdiffs.errors import NotFoundError, StorageError
 from newsdiffs.models import CheckResult, Version
 from newsdiffs.storage.convert import check_values, event_values, stored_version, version_values
-from newsdiffs.storage.driver import DriverStatements
+from newsdiffs.storage.driver import driver_statement
 from newsdiffs.storage.schema import UTCDateTime, articles, checks, events, versions
 
 _LATEST_VERSION = (
@@ -52,8 +52,6 @@ _INSERT_CHECK = checks.insert().values(
     {column.name: bindparam(column.name) for column in checks.columns if column.name != "id"}
 )
 _INSERT_EVENT = events.insert()
-# The two statements every check runs go straight to the driver (see storage/driver.py).
-_HOT = DriverStatements()
 
 
 def inserted_id(result: CursorResult[Any]) -> int:
@@ -98,7 +96,7 @@ def write_check(connection: Connection, result: CheckResult) -> Version | None:
         "new_last_changed_at": new.captured_at if new is not None and stored_new else None,
     }
     dialect = connection.dialect
-    if _HOT.get(_UPDATE_ARTICLE, dialect).execute(connection, changes) == 0:
+    if driver_statement(_UPDATE_ARTICLE, dialect).execute(connection, changes) == 0:
         raise NotFoundError(f"no article with id {article_id}")
 
     stored: Version | None = None
@@ -106,7 +104,7 @@ def write_check(connection: Connection, result: CheckResult) -> Version | None:
         inserted = connection.execute(_INSERT_VERSION, version_values(article_id, number, new))
         version_id = inserted_id(inserted)
         stored = stored_version(version_id, article_id, number, new)
-    _HOT.get(_INSERT_CHECK, dialect).execute(connection, check_values(result.check))
+    driver_statement(_INSERT_CHECK, dialect).execute(connection, check_values(result.check))
     if result.events:
         connection.execute(_INSERT_EVENT, [event_values(event) for event in result.events])
     return stored

@@ -41,7 +41,7 @@ from newsdiffs.storage.convert import (
     source_values,
     version_from_row,
 )
-from newsdiffs.storage.driver import DriverStatements
+from newsdiffs.storage.driver import driver_statement
 from newsdiffs.storage.engine import writer
 from newsdiffs.storage.fulltext import search_versions
 from newsdiffs.storage.recording import inserted_id, write_check
@@ -71,7 +71,6 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writer = writer(engine)
-        self._driver_statements = DriverStatements()
 
     # --- plumbing ----------------------------------------------------------------------
     @contextmanager
@@ -326,12 +325,9 @@ class SqlStore:
 
     def latest_content_hash(self, article_id: int) -> str | None:
         # Asked on every check that gets a page: straight to the driver (storage/driver.py).
-        try:
-            with self.engine.connect() as connection:
-                statement = self._driver_statements.get(q.LATEST_HASH, connection.dialect)
-                found = statement.scalar(connection, {"article_id": article_id})
-        except SQLAlchemyError as error:
-            raise StorageError(f"database read failed: {describe_error(error)}") from error
+        with self._reading() as connection:
+            statement = driver_statement(q.LATEST_HASH, connection.dialect)
+            found = statement.scalar(connection, {"article_id": article_id})
         return None if found is None else str(found)
 
     def raw_html(self, version_id: int) -> bytes:

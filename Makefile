@@ -4,13 +4,28 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run lint typecheck unit bench clean
+.PHONY: demo test run lint typecheck unit bench clean constraints
 
-$(STAMP): pyproject.toml
+# Every version, pip's and the build's setuptools included, comes from constraints.txt, so a new
+# release elsewhere cannot change what `make test` runs. `make constraints` refreshes it.
+# (--build-constraint needs pip >= 25.3: the first line brings the pinned pip.)
+PIN := -c constraints.txt
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q $(PIN) --upgrade pip
+	$(BIN)/python -m pip install -q $(PIN) --build-constraint constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# Re-resolve the newest releases that satisfy pyproject.toml in a throwaway venv, then pin them.
+LOCK_VENV := /tmp/newsdiffs-constraints-venv
+constraints:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install -q --upgrade pip 'setuptools>=77'
+	$(LOCK_VENV)/bin/python -m pip install -q -e '.[dev]'
+	{ echo '# pip freeze of `make constraints` (Python $(shell $(PYTHON) -c "import platform; print(platform.python_version())")): every version CI and `make test` install.'; \
+	  $(LOCK_VENV)/bin/python -m pip freeze --all --exclude-editable; } > constraints.txt
+	rm -rf $(LOCK_VENV)
 
 DEMO_DB := newsdiffs-data/demo.db
 DEMO_SECONDS ?= 90

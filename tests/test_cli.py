@@ -151,10 +151,19 @@ def test_crawl_check_history_and_diff_against_the_demo_newsroom(tmp_path: Path) 
         checked = runner.invoke(cli, ["check", url])
         assert checked.exit_code == 0, checked.output
         assert checked.output.split(":")[0] in {"new_version", "unchanged", "first_version"}
+        as_json = runner.invoke(cli, ["check", url, "--format", "json"])
+        assert as_json.exit_code == 0, as_json.output
+        check_result = json.loads(as_json.output)
+        from newsdiffs.models import CheckOutcome
+
+        assert check_result["outcome"] in {outcome.value for outcome in CheckOutcome}
         shown = runner.invoke(cli, ["history", url, "--format", "json"])
         assert shown.exit_code == 0, shown.output
         history = json.loads(shown.output)
         assert history["article"]["url"] == url
+        # the check's article is the API's article (history is the API's article page)
+        assert check_result["article"]["id"] == history["article"]["id"]
+        assert check_result["article"].keys() == history["article"].keys()
         assert len(history["versions"]) >= 1
         listed = runner.invoke(cli, ["sources", "list"])
         assert "demo" in listed.output

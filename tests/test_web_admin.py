@@ -113,5 +113,5 @@ def test_add_and_remove_sources(client: TestClient, seeded: Seeded) -> None:
 
 def test_admin_page_has_forms_without_scripts(client: TestClient) -> None:
     html = client.get("/admin").text
-    assert html.count("<form") == 5  # four admin forms plus the search box
+    assert html.count("<form") == 6  # five admin forms plus the search box
     assert 'name="token"' in html and "<script" not in html

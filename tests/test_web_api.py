@@ -56,7 +56,7 @@ def test_diff(client: TestClient, seeded: Seeded) -> None:
 def test_changes_search_lookup(client: TestClient, seeded: Seeded) -> None:
     changes = client.get("/api/v1/changes", params={"day": "2015-12-16"}).json()
     assert [item["change"]["number"] for item in changes["items"]] == [3, 2]
-    assert client.get("/api/v1/changes", params={"day": "nope"}).status_code == 422
+    assert client.get("/api/v1/changes", params={"day": "nope"}).status_code == 400
     hits = client.get("/api/v1/search", params={"q": "title:syrian"}).json()["hits"]
     assert len(hits) == 1 and hits[0]["version_number"] == 1 and "[[" in hits[0]["snippet"]
     found = client.get(

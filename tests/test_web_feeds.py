@@ -41,8 +41,8 @@ def test_article_feed_has_one_entry_per_change(
     assert parsed.version == ("atom10" if fmt == "atom" else "rss20")
     assert len(parsed.entries) == 2  # three versions, two changes
     newest = parsed.entries[0]
-    assert newest.link == f"http://testserver/articles/{seeded.three_id}/diff/2/3"
-    assert newest.id == f"tag:testserver,2026:article/{seeded.three_id}/version/3"
+    assert newest.link == f"http://127.0.0.1:8080/articles/{seeded.three_id}/diff/2/3"
+    assert newest.id == f"tag:127.0.0.1,2026:article/{seeded.three_id}/version/3"
     assert "Budget vote number 3" in newest.title
     assert "words" in newest.summary
 
@@ -63,14 +63,14 @@ def test_latest_and_source_feeds(client: TestClient, seeded: Seeded, fmt: str) -
 def test_search_feed(client: TestClient, fmt: str) -> None:
     parsed = parse(client, f"/search.{fmt}?q=kerry")
     assert len(parsed.entries) == 1 and "Kerry" in parsed.entries[0].title
-    assert parsed.entries[0].id.startswith("tag:testserver,2026:article/")
+    assert parsed.entries[0].id.startswith("tag:127.0.0.1,2026:article/")
 
 
 def test_ids_are_stable(client: TestClient, seeded: Seeded) -> None:
     first = parse(client, f"/articles/{seeded.kerry_id}/changes.atom")
     second = parse(client, f"/articles/{seeded.kerry_id}/changes.atom")
     assert [e.id for e in first.entries] == [e.id for e in second.entries]
-    assert first.feed.id == f"tag:testserver,2026:article/{seeded.kerry_id}"
+    assert first.feed.id == f"tag:127.0.0.1,2026:article/{seeded.kerry_id}"
 
 
 def test_control_characters_cannot_break_the_xml() -> None:

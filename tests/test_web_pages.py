@@ -75,8 +75,48 @@ def test_retired_article_says_it_wont_be_checked(client: TestClient, seeded: See
     text = text_of(client.get(f"/articles/{seeded.gone_id}").text)
     assert "It has not changed since it was first captured" in text
     assert "won't be checked again for changes." in text
-    assert "Articles are retired once they have gone over 40 days without changing." in text
+    # Retirement comes when the *wait between checks* reaches 40 days (30 min x 1.2 per
+    # unchanged check), not after "40 days without changing": 42 checks, about 220 days.
+    assert (
+        "Articles are retired once the wait between two checks reaches 40 days: the first "
+        "check after a change comes 30 minutes later and each wait is 1.2 times the one "
+        "before, so that is after 42 unchanged checks, about 7 months after the last change."
+    ) in text
+    assert "40 days without changing" not in text
     assert "The article has changed 0 times." in text
+
+
+def test_retirement_numbers_come_from_the_policy() -> None:
+    from newsdiffs.core.schedule import NewsSnifferPolicy
+    from newsdiffs.web.viewmodels import retirement_of
+
+    news_sniffer = retirement_of(NewsSnifferPolicy())
+    assert news_sniffer.unchanged_checks == 42
+    assert timedelta(days=220) < news_sniffer.after < timedelta(days=221)
+    faster = retirement_of(NewsSnifferPolicy(factor=2.0))
+    assert faster.unchanged_checks == 11  # 30 min x 2**11 = 42.7 days >= 40 days
+
+
+def test_gone_and_redirected_articles_say_they_are_still_checked(seeded: Seeded) -> None:
+    """The tracker backs off a gone or redirected page like a failed check and checks it
+    again until it retires: the page must not say it won't be checked again."""
+    from dataclasses import replace
+
+    from newsdiffs.models import ArticleStatus
+    from newsdiffs.web.viewmodels import status_sentences
+
+    article = seeded.store.get_article(seeded.kerry_id)
+    now = seeded.clock.now()
+    due = now + timedelta(hours=3)
+    for status in (ArticleStatus.REDIRECTED, ArticleStatus.GONE):
+        text = " ".join(status_sentences(replace(article, status=status, next_check_at=due), now))
+        assert "won't be checked again" not in text, status
+        assert "It is still checked, less and less often, in case it comes back." in text
+        assert "The next check for changes will be in about 3 hours" in text
+    redirected = " ".join(
+        status_sentences(replace(article, status=ArticleStatus.REDIRECTED, next_check_at=due), now)
+    )
+    assert "The original page now redirects to another page." in redirected
 
 
 def test_diff_page_aligns_and_marks(client: TestClient, seeded: Seeded) -> None:
@@ -236,3 +276,17 @@ def test_alternating_headlines_are_called_a_headline_test(fresh: Seeded) -> None
     assert "a headline test or flip-flop" in page
     plain = text_of(client.get(f"/articles/{fresh.kerry_id}").text)
     assert "headline alternates" not in plain
+
+
+def test_readme_states_the_retirement_rule_from_the_policy() -> None:
+    from newsdiffs.core.schedule import NewsSnifferPolicy
+    from newsdiffs.web.viewmodels import retirement_of
+
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    retirement = retirement_of(NewsSnifferPolicy())
+    policy = NewsSnifferPolicy()
+    assert (
+        f"the wait between two checks reaches {policy.retire_at.days} days: after "
+        f"{retirement.unchanged_checks} unchanged checks, about {retirement.after.days} days "
+        "after the last change"
+    ) in readme

@@ -164,3 +164,114 @@ def test_no_token_configured_disables_writes(seeded: Seeded) -> None:
     ).status_code in (403, 422)
     assert seeded.store.get_source("nytimes") is not None
     assert ADMIN_TOKEN  # the seeded token is not used here
+
+
+def _assert_security_headers(response: object, what: str) -> None:
+    headers = response.headers  # type: ignore[attr-defined]
+    assert headers.get("content-security-policy") == CONTENT_SECURITY_POLICY, what
+    assert headers.get("x-content-type-options") == "nosniff", what
+    assert headers.get("x-frame-options") == "DENY", what
+
+
+def test_every_error_page_carries_the_security_headers(seeded: Seeded) -> None:
+    """404, 410, 400, 422, 405 and an unhandled exception's 500, as HTML and as JSON."""
+    app = create_app(seeded.settings, seeded.store, seeded.clock)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/boom", boom)
+    app.add_api_route("/api/v1/boom", boom)
+    client = TestClient(app, raise_server_exceptions=False)
+    seeded.store.set_status(seeded.three_id, "hidden")
+    for path, status in (
+        ("/boom", 500),
+        ("/api/v1/boom", 500),
+        ("/nowhere", 404),
+        ("/api/v1/articles/999", 404),
+        (f"/articles/{seeded.three_id}", 410),
+        ("/?day=yesterday", 400),
+        ("/api/v1/changes?day=9999-12-31", 400),
+        ("/articles/x", 422),
+    ):
+        response = client.get(path)
+        assert response.status_code == status, path
+        _assert_security_headers(response, path)
+    page = client.get("/boom")
+    assert "Something went wrong" in page.text and "a bug" not in page.text
+    assert client.get("/api/v1/boom").json()["status"] == 500
+    _assert_security_headers(client.post("/sources"), "405")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?day=9999-12-31",
+        "/?day=0001-01-01",
+        "/api/v1/changes?day=9999-12-31",
+        "/api/v1/changes?day=0001-01-01",
+        "/?day=99999-01-01",
+        "/?page=99999999999999999999",
+        "/api/v1/changes?page=-1",
+    ],
+)
+def test_extreme_days_and_pages_are_client_errors(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert 400 <= response.status_code < 500, (path, response.status_code)
+
+
+def test_the_days_next_to_the_extremes_render(client: TestClient) -> None:
+    for day in ("9999-12-30", "0001-01-02"):
+        page = client.get(f"/?day={day}")
+        assert page.status_code == 200, day
+    assert client.get("/api/v1/changes?day=9999-12-30").json()["items"] == []
+
+
+def _texts(client: TestClient, seeded: Seeded, host: str) -> list[tuple[str, str]]:
+    paths = [
+        "/",
+        "/sources",
+        f"/articles/{seeded.kerry_id}",
+        "/feeds/changes.atom",
+        "/feeds/changes.rss",
+        "/sources/nytimes/changes.atom",
+        f"/articles/{seeded.kerry_id}/changes.rss",
+        "/search.atom?q=Kerry",
+        "/api/v1/sources",
+        "/nowhere",
+    ]
+    found = []
+    for path in paths:
+        response = client.get(path, headers={"Host": host})
+        found.append((path, response.text))
+    return found
+
+
+def test_the_host_header_never_reaches_feeds_pages_or_redirects(seeded: Seeded) -> None:
+    from dataclasses import replace
+
+    settings = replace(seeded.settings, public_url="https://diffs.example.org/")
+    client = TestClient(create_app(settings, seeded.store, seeded.clock), follow_redirects=False)
+    for path, text in _texts(client, seeded, "evil.example"):
+        assert "evil.example" not in text, path
+    feed = client.get("/feeds/changes.atom", headers={"Host": "evil.example"}).text
+    assert "<id>tag:diffs.example.org,2026:changes</id>" in feed
+    assert 'href="https://diffs.example.org/articles/' in feed
+    assert 'rel="self" type="application/atom+xml" href="https://diffs.example.org/feeds/' in feed
+    page = client.get(f"/articles/{seeded.kerry_id}", headers={"Host": "evil.example"}).text
+    assert f'rel="canonical" href="https://diffs.example.org/articles/{seeded.kerry_id}"' in page
+    for path in ("/sources/", "/articles/", f"/articles/{seeded.kerry_id}/", "/api/v1/sources/"):
+        redirect = client.get(path + "?page=1", headers={"Host": "evil.example"})
+        assert redirect.status_code == 307, path
+        location = redirect.headers["location"]
+        assert location == "https://diffs.example.org" + path.rstrip("/") + "?page=1", path
+
+
+def test_without_public_url_links_use_the_configured_host_and_port(
+    client: TestClient, seeded: Seeded
+) -> None:
+    feed = client.get("/feeds/changes.atom", headers={"Host": "evil.example"}).text
+    assert "evil.example" not in feed
+    assert "http://127.0.0.1:8080/articles/" in feed
+    redirect = client.get("/sources/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert redirect.headers["location"] == "http://127.0.0.1:8080/sources"

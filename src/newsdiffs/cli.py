@@ -14,35 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsdiffs import __version__
+from newsdiffs import __version__, usecases
 from newsdiffs.clock import SystemClock
 from newsdiffs.core.humanize import fmt_datetime
 from newsdiffs.core.urls import lookup_variants
 from newsdiffs.errors import InputError, NewsdiffsError, NotFoundError
-from newsdiffs.fetching import Fetcher, FetchSettings
-from newsdiffs.models import Article, Source
-from newsdiffs.settings import Settings, load_settings
+from newsdiffs.fetching import Fetcher
+from newsdiffs.models import Article, EventKind, Source
+from newsdiffs.settings import Settings, fetch_settings, load_settings, override
 from newsdiffs.storage import open_store
 from newsdiffs.storage.base import Store
 
 if TYPE_CHECKING:
     from newsdiffs.runner import Runner
+    from newsdiffs.web.context import WebContext
 
 log = logging.getLogger("newsdiffs")
-
-
-def fetch_settings(settings: Settings) -> FetchSettings:
-    return FetchSettings(
-        user_agent=settings.user_agent,
-        timeout_s=settings.timeout_s,
-        max_bytes=settings.max_bytes,
-        max_redirects=settings.max_redirects,
-        retries=settings.retries,
-        per_host_concurrency=settings.per_host_concurrency,
-        per_host_delay_s=settings.per_host_delay_s,
-        respect_robots=settings.respect_robots,
-        allow_private_addresses=settings.allow_private_addresses,
-    )
 
 
 class Context:
@@ -58,10 +45,25 @@ class Context:
             self._store = open_store(self.settings.db)
         return self._store
 
+    def override(self, **flags: Any) -> Settings:
+        """Apply command-line flags (None: not given) through the settings' one override path."""
+        self.settings = override(self.settings, flags)
+        return self.settings
+
+    def web_context(self) -> WebContext:
+        """The web app's context over this store: the CLI's JSON is the API's JSON."""
+        from newsdiffs.web.context import WebContext
+
+        return WebContext(settings=self.settings, store=self.store, clock=SystemClock())
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -113,9 +115,7 @@ def init(ctx: Context, empty: bool) -> None:
     store = ctx.store
     added = 0
     if not empty and not store.list_sources():
-        for source in _sources_from_settings(ctx.settings):
-            store.upsert_source(source)
-            added += 1
+        added = usecases.import_sources(store, _sources_from_settings(ctx.settings))
     totals = store.totals()
     click.echo(
         f"database ready at {ctx.settings.db}: {totals.sources} sources "
@@ -138,29 +138,16 @@ def sources_list(ctx: Context, fmt: str) -> None:
     Example:
       newsdiffs sources list --format json
     """
+    if fmt == "json":
+        from newsdiffs.web.listings import source_rows
+        from newsdiffs.web.schemas import SourceOut, to_json
+
+        echo_json(to_json([SourceOut.of(row) for row in source_rows(ctx.web_context())]))
+        return
     store = ctx.store
     counts = store.source_counts()
-    anomalies = store.event_counts("extraction_anomaly")
+    anomalies = store.event_counts(EventKind.EXTRACTION_ANOMALY)
     rows = store.list_sources()
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "name": s.name,
-                        "title": s.title,
-                        "home_url": s.home_url,
-                        "endpoints": [{"url": e.url, "kind": str(e.kind)} for e in s.endpoints],
-                        "articles": counts.get(s.name, (0, 0))[0],
-                        "versions": counts.get(s.name, (0, 0))[1],
-                        "extraction_anomalies": anomalies.get(s.name, 0),
-                    }
-                    for s in rows
-                ],
-                indent=2,
-            )
-        )
-        return
     if not rows:
         click.echo("no sources: add one with `newsdiffs sources add` or run `newsdiffs init`")
     for s in rows:
@@ -205,29 +192,20 @@ def sources_add(
     """
     from datetime import timedelta
 
-    from newsdiffs.models import DiscoveryKind, Endpoint
-
-    _check_http_url(home_url)
-    every = timedelta(minutes=poll_minutes)
-    endpoints = (
-        [Endpoint(_check_http_url(u), DiscoveryKind.FEED, every) for u in feeds]
-        + [Endpoint(_check_http_url(u), DiscoveryKind.SITEMAP, every) for u in sitemaps]
-        + [
-            Endpoint(_check_http_url(u), DiscoveryKind.FRONTPAGE, every, link_pattern)
-            for u in frontpages
-        ]
+    source = usecases.new_source(
+        name,
+        home_url,
+        title=title,
+        feeds=feeds,
+        sitemaps=sitemaps,
+        frontpages=frontpages,
+        link_pattern=link_pattern,
+        exclude=exclude,
+        poll_interval=timedelta(minutes=poll_minutes),
     )
-    if not endpoints:
-        raise InputError("give at least one --feed, --sitemap or --frontpage")
-    source = Source(
-        name=name,
-        home_url=home_url,
-        endpoints=tuple(endpoints),
-        exclude_patterns=exclude,
-        title=title or name,
-    )
-    ctx.store.upsert_source(source)
-    click.echo(f"source {name}: {len(endpoints)} endpoints")
+    usecases.add_source(ctx.store, source)
+    hint = "" if source.endpoints else " (give --feed, --sitemap or --frontpage to find articles)"
+    click.echo(f"source {source.name}: {len(source.endpoints)} endpoints{hint}")
 
 
 @sources.command("remove")
@@ -240,8 +218,7 @@ def sources_remove(ctx: Context, name: str) -> None:
     Example:
       newsdiffs sources remove rt
     """
-    if not ctx.store.remove_source(name):
-        raise NotFoundError(f"no source named {name!r}")
+    usecases.remove_source(ctx.store, name)
     click.echo(f"removed source {name}")
 
 
@@ -262,16 +239,9 @@ def sources_import(ctx: Context, file: str) -> None:
     if not path.is_file():
         raise InputError(f"no such file: {file}")
     found = load_sources(path) if path.suffix == ".toml" else parse_opml(path.read_bytes())
-    for source in found:
-        ctx.store.upsert_source(source)
+    usecases.import_sources(ctx.store, found)
     endpoints = sum(len(s.endpoints) for s in found)
     click.echo(f"imported {len(found)} sources with {endpoints} feeds from {file}")
-
-
-def _check_http_url(url: str) -> str:
-    if not url.startswith(("http://", "https://")):
-        raise InputError(f"not an http(s) URL: {url}")
-    return url
 
 
 # --- tracking ------------------------------------------------------------------------
@@ -340,31 +310,37 @@ def run(ctx: Context) -> None:
 @cli.command()
 @click.argument("url")
 @click.option("--source", default="adhoc", help="Source name to file it under.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @pass_ctx
-def check(ctx: Context, url: str, source: str) -> None:
+def check(ctx: Context, url: str, source: str, fmt: str) -> None:
     """Track URL (if new) and check it now.
 
     \b
     Example:
       newsdiffs check https://www.bbc.co.uk/news/world-12345678
     """
-    from newsdiffs.core.urls import canonicalize_url
     from newsdiffs.tracker import Tracker
 
-    canonical = canonicalize_url(_check_http_url(url))
     store = ctx.store
-    if store.get_source(source) is None:
-        store.upsert_source(Source(name=source, home_url=canonical, title=source))
     clock = SystemClock()
-    article = store.find_article(canonical)
-    if article is None:
-        article, _ = store.add_article(source, canonical, clock.now(), ctx.settings.schedule_policy)
+    article, _ = usecases.track_url(
+        store, url, source, clock.now(), ctx.settings.schedule_policy, create_source=True
+    )
 
     async def go() -> Any:
         async with Fetcher(fetch_settings(ctx.settings)) as fetcher:
             return await Tracker(store, fetcher, clock).check(article)
 
     report = asyncio.run(go())
+    if fmt == "json":
+        from newsdiffs.web.schemas import ArticleOut, CheckOut, to_json
+
+        checked = ArticleOut.of(store.get_article(report.article_id))
+        number = report.version.number if report.version else None
+        echo_json(
+            to_json(CheckOut(outcome=str(report.outcome), new_version=number, article=checked))
+        )
+        return
     when = fmt_datetime(report.next_check_at) if report.next_check_at else "never (retired)"
     click.echo(f"{report.outcome}: article {report.article_id} {report.url}; next check {when}")
 
@@ -390,33 +366,13 @@ def history(ctx: Context, url: str, fmt: str) -> None:
     """
     store = ctx.store
     article = _find(store, url)
-    versions = store.versions(article.id)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "article": {
-                        "id": article.id,
-                        "url": article.url,
-                        "source": article.source,
-                        "status": str(article.status),
-                    },
-                    "versions": [
-                        {
-                            "number": v.number,
-                            "captured_at": v.captured_at.isoformat(),
-                            "title": v.title,
-                            "paragraphs": list(v.paragraphs),
-                            "content_hash": v.content_hash,
-                            "extractor": v.extractor,
-                        }
-                        for v in versions
-                    ],
-                },
-                indent=2,
-            )
-        )
+        from newsdiffs.web.schemas import ArticleDetailOut, to_json
+        from newsdiffs.web.viewmodels import article_view
+
+        echo_json(to_json(ArticleDetailOut.of(article_view(ctx.web_context(), article.id))))
         return
+    versions = store.versions(article.id)
     click.echo(f"{article.url}  [{article.source}, {article.status}]")
     click.echo(f"first seen {fmt_datetime(article.first_seen)}; {len(versions)} versions")
     for v in versions:
@@ -424,6 +380,34 @@ def history(ctx: Context, url: str, fmt: str) -> None:
         click.echo(f"  v{v.number}  {fmt_datetime(v.captured_at)}  {words:>5} words  {v.title}")
     for event in store.events(article.id):
         click.echo(f"  event {event.kind} at {fmt_datetime(event.at)} {event.detail}")
+
+
+@cli.command()
+@click.argument("url")
+@pass_ctx
+def hide(ctx: Context, url: str) -> None:
+    """Hide an article for legal reasons: its pages answer 410 until `unhide`.
+
+    \b
+    Example:
+      newsdiffs hide https://www.bbc.co.uk/news/world-12345678
+    """
+    article = usecases.hide_article(ctx.store, _find(ctx.store, url).id)
+    click.echo(f"article {article.id} hidden: its pages now answer 410 Gone")
+
+
+@cli.command()
+@click.argument("url")
+@pass_ctx
+def unhide(ctx: Context, url: str) -> None:
+    """Show a hidden article again.
+
+    \b
+    Example:
+      newsdiffs unhide https://www.bbc.co.uk/news/world-12345678
+    """
+    article = usecases.unhide_article(ctx.store, _find(ctx.store, url).id)
+    click.echo(f"article {article.id} is shown again ({article.status})")
 
 
 # --- offline tools -------------------------------------------------------------------
@@ -550,25 +534,27 @@ def demo(ctx: Context, seconds: float, articles: int, speed: float, fmt: str, ke
 
 @cli.command()
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default 8080).")
+@click.option("--port", type=int, default=None, help="Port (default 8080).")
+@click.option(
+    "--public-url",
+    default=None,
+    help="Public address for feeds and links (default http://HOST:PORT).",
+)
 @pass_ctx
-def serve(ctx: Context, host: str | None, port: int | None) -> None:
+def serve(ctx: Context, host: str | None, port: int | None, public_url: str | None) -> None:
     """Serve the web pages, JSON API and feeds.
 
     \b
     Example:
       newsdiffs serve --port 8080     # then open http://127.0.0.1:8080/
     """
-    from dataclasses import replace
-
     from newsdiffs.web.app import serve as serve_app
 
-    settings = replace(
-        ctx.settings,
-        host=host or ctx.settings.host,
-        port=port or ctx.settings.port,
+    settings = ctx.override(host=host, port=port, public_url=public_url)
+    click.echo(
+        f"serving {settings.db} on {settings.host}:{settings.port}, "
+        f"public address {settings.base_url}/ (Ctrl-C stops)"
     )
-    click.echo(f"serving {settings.db} at http://{settings.host}:{settings.port}/ (Ctrl-C stops)")
     serve_app(settings, ctx.store)
 
 
@@ -594,33 +580,19 @@ def diff(
 
     store = ctx.store
     article = _find(store, url)
-    versions = store.versions(article.id)
-    if len(versions) < 2:
-        raise NotFoundError(f"{article.url} has {len(versions)} version(s): nothing to compare")
-    numbers = {v.number: v for v in versions}
-    first = numbers.get(a) if a else versions[-2]
-    second = numbers.get(b) if b else (versions[-1] if not a else numbers.get(a + 1))
-    if first is None or second is None:
-        raise NotFoundError(f"no such version: {article.url} has versions 1 to {len(versions)}")
+    if fmt == "json":
+        from newsdiffs.web.schemas import DiffOut, to_json
+        from newsdiffs.web.viewmodels import diff_view
+
+        first, second = usecases.pick_versions(store, article, a, b)
+        view = diff_view(ctx.web_context(), article.id, first.number, second.number)
+        echo_json(to_json(DiffOut.of(view)))
+        return
+    first, second = usecases.pick_versions(store, article, a, b)
     changes = diff_versions(
         first.title, first.paragraphs, second.title, second.paragraphs, first.byline, second.byline
     )
     verdict = classify(changes)
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "article": article.url,
-                    "a": first.number,
-                    "b": second.number,
-                    "diff": changes.to_json_dict(),
-                    "classification": verdict.to_json_dict(),
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
     use_color = sys.stdout.isatty() if color is None else color
     kinds = ", ".join(str(k) for k in verdict.kinds) or "no change"
     click.echo(
@@ -642,14 +614,11 @@ def stats(ctx: Context, source: str | None, fmt: str) -> None:
     Example:
       newsdiffs stats --source guardian --format json
     """
-    from newsdiffs.history import outlet_statistics
-
-    store = ctx.store
-    if source is not None and store.get_source(source) is None:
-        raise NotFoundError(f"no source named {source!r}")
-    rows = outlet_statistics(store, source)
+    rows = usecases.source_statistics(ctx.store, source)
     if fmt == "json":
-        click.echo(json.dumps([row.to_json_dict() for row in rows], indent=2))
+        from newsdiffs.web.schemas import stats_json
+
+        echo_json(stats_json(rows))
         return
     click.echo(
         f"{'source':<16}{'articles':>9}{'edited':>8}{'edits/art':>10}{'1st edit':>10}"

@@ -10,10 +10,12 @@ from lxml import etree
 
 from newsdiffs.errors import ParseError
 from newsdiffs.models import DiscoveryKind, Endpoint, Source
+from newsdiffs.usecases.names import SOURCE_NAME_MAX
 
 # Second-level labels under a country code that are not the site (bbc.co.uk, abc.net.au).
 _PUBLIC_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or"})
 _NOT_NAME_CHARS = re.compile(r"[^a-z0-9_-]+")
+_SUFFIX_ROOM = 6  # "-99999": room left for the suffix that tells clashing names apart
 
 
 @dataclass
@@ -67,8 +69,14 @@ def registered_domain(host: str) -> str:
 
 def name_for_domain(domain: str) -> str:
     """A source name from a registered domain: its first label, cleaned to ``[a-z0-9_-]``."""
-    label = domain.split(".", 1)[0]
-    return _NOT_NAME_CHARS.sub("-", label.lower()).strip("-") or "source"
+    return _name_from(domain.split(".", 1)[0])
+
+
+def _name_from(text: str) -> str:
+    """``text`` as a valid source name (see :mod:`newsdiffs.usecases.names`), with room left
+    for a clash suffix."""
+    cleaned = _NOT_NAME_CHARS.sub("-", text.lower()).strip("-_")
+    return cleaned[: SOURCE_NAME_MAX - _SUFFIX_ROOM].rstrip("-_") or "source"
 
 
 def _sources(sites: dict[str, _Site]) -> list[Source]:
@@ -77,7 +85,7 @@ def _sources(sites: dict[str, _Site]) -> list[Source]:
     for domain, site in sites.items():
         name = name_for_domain(domain)
         if name in used:
-            name = _NOT_NAME_CHARS.sub("-", domain.lower()).strip("-")
+            name = _name_from(domain)
         suffix = 2
         base = name
         while name in used:

@@ -1,67 +1,204 @@
 """One registry of settings: defaults < config file < NEWSDIFFS_* environment < command line.
 
-Every setting is declared once below, with its type, default and help. The README's settings
-table is checked against this registry by a test, so an undocumented setting fails the build.
+Every setting is declared once below: one typed dataclass field carrying its default, its help
+text and (where a value can be wrong) its check. Every layer goes through the same checks, so
+a bad value is one :class:`ConfigError` line at start-up, never a crash at the first check.
+The README's settings table is checked against this registry by a test.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
+from newsdiffs.core.schedule import DEFAULT_POLICY, POLICIES
 from newsdiffs.errors import ConfigError
+from newsdiffs.fetching.result import FetchSettings
 
 ENV_PREFIX = "NEWSDIFFS_"
 DEFAULT_CONFIG_FILE = "newsdiffs.toml"
 
+Check = Callable[[Any], Any]  # returns the (normalised) value; ValueError says what is wrong
+_FETCH_DEFAULTS = FetchSettings()  # the fetcher's own defaults: the settings reuse them
+
+
+def setting(default: Any, help: str, check: Check | None = None) -> Any:
+    """A settings field: its default, one line of help, and an optional check."""
+    return field(default=default, metadata={"help": help, "check": check})
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def at_least(low: float) -> Check:
+    def check(value: Any) -> Any:
+        if value < low:
+            raise ValueError(f"must be at least {low:g}, got {value!r}")
+        return value
+
+    return check
+
+
+def positive(value: Any) -> Any:
+    if not value > 0:
+        raise ValueError(f"must be greater than 0, got {value!r}")
+    return value
+
+
+def port_number(value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise ValueError(f"must be a port number from 1 to 65535, got {value!r}")
+    return value
+
+
+def not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def header_value(value: str) -> str:
+    if not value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(f"must be non-empty text without control characters, got {value!r}")
+    return value
+
+
+def policy_name(value: str) -> str:
+    name = value.strip().lower()
+    if name not in POLICIES:
+        raise ValueError(
+            f"unknown schedule policy {value!r} (known: {', '.join(sorted(POLICIES))})"
+        )
+    return name
+
+
+def public_base_url(value: str) -> str:
+    """'' or an absolute http(s) URL without query or fragment; kept without a trailing '/'."""
+    text = value.strip()
+    if not text:
+        return ""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise ValueError(f"must be an http(s) URL such as https://diffs.example.org, got {value!r}")
+    return text.rstrip("/")
+
+
+# --- the registry ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Settings:
-    db: str = "newsdiffs-data/newsdiffs.db"
-    sources_file: str = ""
-    schedule_policy: str = "newssniffer"
-    user_agent: str = "newsdiffs/0.1 (+https://github.com/newsdiffs/newsdiffs)"
-    timeout_s: float = 20.0
-    max_bytes: int = 5_000_000
-    max_redirects: int = 5
-    retries: int = 2
-    per_host_concurrency: int = 2
-    per_host_delay_s: float = 1.0
-    concurrency: int = 8
-    respect_robots: bool = True
-    allow_private_addresses: bool = False
-    batch_size: int = 200
-    host: str = "127.0.0.1"
-    port: int = 8080
-    admin_token: str = ""
+    db: str = setting(
+        "newsdiffs-data/newsdiffs.db",
+        "Database: a SQLite file path or an SQLAlchemy URL (postgresql+psycopg://...).",
+        not_blank,
+    )
+    sources_file: str = setting(
+        "", "TOML sources file read by `init` and `run`; empty means the bundled one."
+    )
+    schedule_policy: str = setting(
+        DEFAULT_POLICY,
+        "Re-check schedule, one of: " + ", ".join(f"'{name}'" for name in sorted(POLICIES)) + ".",
+        policy_name,
+    )
+    user_agent: str = setting(
+        _FETCH_DEFAULTS.user_agent, "User-Agent sent with every request.", header_value
+    )
+    timeout_s: float = setting(
+        _FETCH_DEFAULTS.timeout_s, "Seconds before a request times out.", positive
+    )
+    max_bytes: int = setting(
+        _FETCH_DEFAULTS.max_bytes, "Largest response body accepted, in bytes (decoded).", positive
+    )
+    max_redirects: int = setting(
+        _FETCH_DEFAULTS.max_redirects, "Most redirects followed for one fetch.", at_least(0)
+    )
+    retries: int = setting(
+        _FETCH_DEFAULTS.retries, "Retries after a timeout, network error, 429 or 5xx.", at_least(0)
+    )
+    per_host_concurrency: int = setting(
+        _FETCH_DEFAULTS.per_host_concurrency, "Requests in flight to one host at once.", positive
+    )
+    per_host_delay_s: float = setting(
+        _FETCH_DEFAULTS.per_host_delay_s,
+        "Least seconds between two request starts to one host.",
+        at_least(0),
+    )
+    concurrency: int = setting(8, "Article checks in flight at once.", positive)
+    respect_robots: bool = setting(_FETCH_DEFAULTS.respect_robots, "Honour robots.txt.")
+    allow_private_addresses: bool = setting(
+        _FETCH_DEFAULTS.allow_private_addresses,
+        "Allow fetching loopback/private addresses (demo, tests).",
+    )
+    batch_size: int = setting(200, "Most due articles taken per scheduling round.", positive)
+    host: str = setting("127.0.0.1", "Address the web server listens on.", not_blank)
+    port: int = setting(8080, "Port the web server listens on.", port_number)
+    public_url: str = setting(
+        "",
+        "The web app's public address (https://diffs.example.org) used in feeds, links and "
+        "redirects; empty means http://HOST:PORT. The request's Host header is never used.",
+        public_base_url,
+    )
+    admin_token: str = setting(
+        "", "Token required for write actions in the web app and API (empty: disabled)."
+    )
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = _typed(spec, getattr(self, spec.name))
+            check: Check | None = spec.metadata["check"]
+            if check is not None:
+                try:
+                    value = check(value)
+                except ValueError as error:
+                    raise ConfigError(f"setting {spec.name}: {error}") from None
+            object.__setattr__(self, spec.name, value)
+
+    @property
+    def base_url(self) -> str:
+        """Where readers reach the web app: ``public_url``, else ``http://host:port``."""
+        if self.public_url:
+            return self.public_url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
 
-HELP: Mapping[str, str] = {
-    "db": "Database: a SQLite file path or an SQLAlchemy URL (postgresql+psycopg://...).",
-    "sources_file": "TOML sources file read by `init` and `run`; empty means the bundled one.",
-    "schedule_policy": "Re-check schedule: 'newssniffer' (x1.2 backoff) or 'agetiers'.",
-    "user_agent": "User-Agent sent with every request.",
-    "timeout_s": "Seconds before a request times out.",
-    "max_bytes": "Largest response body accepted, in bytes (decoded).",
-    "max_redirects": "Most redirects followed for one fetch.",
-    "retries": "Retries after a timeout, network error, 429 or 5xx.",
-    "per_host_concurrency": "Requests in flight to one host at once.",
-    "per_host_delay_s": "Least seconds between two request starts to one host.",
-    "concurrency": "Article checks in flight at once.",
-    "respect_robots": "Honour robots.txt.",
-    "allow_private_addresses": "Allow fetching loopback/private addresses (demo, tests).",
-    "batch_size": "Most due articles taken per scheduling round.",
-    "host": "Address the web server listens on.",
-    "port": "Port the web server listens on.",
-    "admin_token": "Token required for write actions in the web app and API (empty: disabled).",
-}
+HELP: Mapping[str, str] = MappingProxyType({f.name: f.metadata["help"] for f in fields(Settings)})
 
 
-def _coerce(name: str, raw: Any, kind: type) -> Any:
+def fetch_settings(settings: Settings) -> FetchSettings:
+    """The fetcher's settings: every FetchSettings field that is also a setting comes from it;
+    the others keep the fetcher's defaults."""
+    shared = {f.name for f in fields(Settings)}
+    return FetchSettings(
+        **{f.name: getattr(settings, f.name) for f in fields(FetchSettings) if f.name in shared}
+    )
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def _typed(spec: Field[Any], raw: Any) -> Any:
+    """``raw`` (from TOML, the environment or the command line) as the field's type."""
+    kind: type = type(spec.default)
+    name = spec.name
     if kind is bool:
         if isinstance(raw, bool):
             return raw
@@ -71,26 +208,40 @@ def _coerce(name: str, raw: Any, kind: type) -> Any:
         if text in ("0", "false", "no", "off", ""):
             return False
         raise ConfigError(f"setting {name}: expected true/false, got {raw!r}")
+    if isinstance(raw, bool) and kind is not str:
+        raise ConfigError(f"setting {name}: expected {kind.__name__}, got {raw!r}")
+    if kind is int and isinstance(raw, float):
+        if not raw.is_integer():
+            raise ConfigError(f"setting {name}: expected a whole number, got {raw!r}")
+        return int(raw)
+    if kind is str and not isinstance(raw, str):
+        raise ConfigError(f"setting {name}: expected text, got {raw!r}")
     try:
         return kind(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"setting {name}: expected {kind.__name__}, got {raw!r}") from None
 
 
-def _types() -> dict[str, type]:
-    defaults = Settings()
-    return {f.name: type(getattr(defaults, f.name)) for f in fields(Settings)}
-
-
-def _apply(base: Settings, values: Mapping[str, Any], origin: str) -> Settings:
-    kinds = _types()
+def override(
+    settings: Settings, values: Mapping[str, Any], origin: str = "command line"
+) -> Settings:
+    """``settings`` with ``values`` applied (None means "not given"): the one path by which the
+    config file, the environment and every command-line flag change a setting."""
+    known = {f.name: f for f in fields(Settings)}
     changes: dict[str, Any] = {}
     for key, raw in values.items():
+        if raw is None:
+            continue
         name = key.replace("-", "_")
-        if name not in kinds:
+        if name not in known:
             raise ConfigError(f"{origin}: unknown setting {key!r}")
-        changes[name] = _coerce(name, raw, kinds[name])
-    return replace(base, **changes)
+        changes[name] = raw
+    if not changes:
+        return settings
+    try:
+        return replace(settings, **changes)
+    except ConfigError as error:
+        raise ConfigError(f"{origin}: {error}") from None
 
 
 def load_settings(
@@ -106,18 +257,18 @@ def load_settings(
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"config file not found: {path}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"config file {path}: {error}") from None
-        settings = _apply(settings, data.get("newsdiffs", data), str(path))
+        table = data.get("newsdiffs", data)
+        if not isinstance(table, dict):
+            raise ConfigError(f"config file {path}: [newsdiffs] must be a table")
+        settings = override(settings, table, str(path))
     env = os.environ if environ is None else environ
+    names = set(HELP)
     from_env = {
         key[len(ENV_PREFIX) :].lower(): value
         for key, value in env.items()
-        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in _types()
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in names
     }
-    settings = _apply(settings, from_env, "environment")
-    if overrides:
-        settings = _apply(
-            settings, {k: v for k, v in overrides.items() if v is not None}, "command line"
-        )
-    return settings
+    settings = override(settings, from_env, "environment")
+    return override(settings, overrides or {}, "command line")

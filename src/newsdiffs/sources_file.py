@@ -3,7 +3,7 @@
 Schema::
 
     [[source]]
-    name = "guardian"                  # short id: lower-case letters, digits, "_" and "-"
+    name = "guardian"                  # 1-64 of a-z 0-9 . _ - (no "/"), starting a-z or 0-9
     title = "The Guardian"             # optional display name (defaults to name)
     home_url = "https://www.theguardian.com/"   # optional if an endpoint is given
     exclude = ['/live/', '/video/']    # optional regexes searched in the URL
@@ -31,8 +31,8 @@ from urllib.parse import urlsplit
 
 from newsdiffs.errors import ConfigError
 from newsdiffs.models import DiscoveryKind, Endpoint, Source
+from newsdiffs.usecases.names import source_name_problem
 
-NAME_PATTERN = re.compile(r"[a-z0-9_-]+")
 DEFAULT_POLL = Endpoint(url="").poll_interval
 _SOURCE_KEYS = frozenset({"name", "title", "home_url", "exclude", "include"})
 _ENDPOINT_KEYS = {
@@ -85,10 +85,9 @@ def _source(table: Any, origin: str, index: int) -> Source:
     if not isinstance(table, dict):
         raise ConfigError(f"{origin}: source #{index}: must be a table")
     name = table.get("name")
-    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-        raise ConfigError(
-            f"{origin}: source #{index}: 'name' must be a string of [a-z0-9_-], got {name!r}"
-        )
+    problem = source_name_problem(name)
+    if problem or not isinstance(name, str):
+        raise ConfigError(f"{origin}: source #{index}: 'name': {problem}")
     where = f"{origin}: source '{name}'"
     kinds = {kind.value for kind in DiscoveryKind}
     unknown = set(table) - _SOURCE_KEYS - kinds

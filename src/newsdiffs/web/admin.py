@@ -1,4 +1,6 @@
-"""Write actions: add or remove a source, track a URL, hide an article for legal reasons.
+"""Write actions: add or remove a source, track a URL, hide (or unhide) an article.
+
+The actions themselves are :mod:`newsdiffs.usecases`, shared with the CLI: one rule each.
 
 Every one needs the admin token (``settings.admin_token``): ``Authorization: Bearer`` for
 the API, a ``token`` form field for the HTML forms on /admin. With no token configured,
@@ -7,16 +9,14 @@ write actions are refused. Reading never needs a token.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from newsdiffs.core.urls import canonicalize_url
-from newsdiffs.errors import InputError, NotFoundError
-from newsdiffs.models import Article, ArticleStatus, DiscoveryKind, Endpoint, Source
+from newsdiffs import usecases
+from newsdiffs.models import Article
 from newsdiffs.web.api import API_PREFIX, ERRORS
 from newsdiffs.web.context import WebContext
 from newsdiffs.web.deps.security import bearer_token, token_matches
@@ -24,55 +24,44 @@ from newsdiffs.web.listings import SourceRow, source_row
 from newsdiffs.web.pages import ArticleId, Context
 from newsdiffs.web.render import render
 from newsdiffs.web.schemas import ArticleOut, SourceOut
-from newsdiffs.web.viewmodels import safe_href, visible_article
+from newsdiffs.web.viewmodels import visible_article
 
-SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
-
-
-# --- the actions (shared by the API and the forms) -----------------------------------------
+# --- the actions: the shared use cases, plus the web's caches --------------------------------
 
 
 def add_source(
     context: WebContext, name: str, home_url: str, title: str = "", feed_url: str = ""
 ) -> SourceRow:
     """Add or replace a source with (optionally) one feed. InputError for bad values."""
-    if not SOURCE_NAME.match(name):
-        raise InputError("a source name is lower-case letters, digits, '.', '_' or '-'")
-    if safe_href(home_url) is None:
-        raise InputError(f"home page must be an http(s) URL: {home_url!r}")
-    endpoints: tuple[Endpoint, ...] = ()
-    if feed_url:
-        if safe_href(feed_url) is None:
-            raise InputError(f"feed must be an http(s) URL: {feed_url!r}")
-        endpoints = (Endpoint(url=feed_url.strip(), kind=DiscoveryKind.FEED),)
-    source = Source(name=name, home_url=home_url.strip(), endpoints=endpoints, title=title.strip())
-    context.store.upsert_source(source)
+    source = usecases.new_source(name, home_url, title=title, feeds=[feed_url] if feed_url else [])
+    usecases.add_source(context.store, source)
     context.forget_counts()
-    return source_row(context, name)
+    return source_row(context, source.name)
 
 
 def remove_source(context: WebContext, name: str) -> None:
-    if not context.store.remove_source(name):
-        raise NotFoundError(f"no source called {name!r}")
+    usecases.remove_source(context.store, name)
     context.forget_counts()
 
 
 def track_url(context: WebContext, url: str, source: str) -> tuple[Article, bool]:
     """Track ``url`` for ``source`` (created: True) or return the article already tracked."""
-    if context.store.get_source(source) is None:
-        raise InputError(f"no source called {source!r}")
-    canonical = canonicalize_url(url)
-    article, created = context.store.add_article(
-        source, canonical, context.clock.now(), policy=context.settings.schedule_policy
+    found = usecases.track_url(
+        context.store, url, source, context.clock.now(), context.settings.schedule_policy
     )
     context.forget_counts()
-    return article, created
+    return found
 
 
 def hide_article(context: WebContext, article_id: int) -> None:
     """Hide for legal reasons: from now on every page of it answers 410."""
     visible_article(context.store, article_id)
-    context.store.set_status(article_id, ArticleStatus.HIDDEN.value)
+    usecases.hide_article(context.store, article_id)
+
+
+def unhide_article(context: WebContext, article_id: int) -> None:
+    """Show a hidden article again."""
+    usecases.unhide_article(context.store, article_id)
 
 
 # --- API -----------------------------------------------------------------------------------
@@ -131,6 +120,12 @@ def api_track(context: Context, body: TrackIn, response: Response) -> ArticleOut
 @api_router.post("/articles/{article_id}/hide", status_code=204)
 def api_hide(context: Context, article_id: ArticleId) -> Response:
     hide_article(context, article_id)
+    return Response(status_code=204)
+
+
+@api_router.post("/articles/{article_id}/unhide", status_code=204)
+def api_unhide(context: Context, article_id: ArticleId) -> Response:
+    unhide_article(context, article_id)
     return Response(status_code=204)
 
 
@@ -198,3 +193,15 @@ def form_hide(
     _check_form_token(context, token)
     hide_article(context, article_id)
     return _admin_page(request, f"Article {article_id} is hidden: its pages now answer 410 Gone.")
+
+
+@html_router.post("/unhide")
+def form_unhide(
+    request: Request,
+    context: Context,
+    token: Token,
+    article_id: Annotated[int, Form(ge=1, le=2**62)],
+) -> HTMLResponse:
+    _check_form_token(context, token)
+    unhide_article(context, article_id)
+    return _admin_page(request, f"Article {article_id} is shown again.")

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from newsdiffs.usecases import source_statistics
 from newsdiffs.web.listings import (
     articles_page,
     latest_changes,
     lookup,
+    parse_day,
     search_page,
     source_row,
     source_rows,
 )
-from newsdiffs.web.pages import MAX_ID, ArticleId, Context, OptionalText, PageNumber, VersionNumber
+from newsdiffs.web.pages import (
+    MAX_ID,
+    ArticleId,
+    Context,
+    DayText,
+    OptionalText,
+    PageNumber,
+    SourceName,
+    VersionNumber,
+)
 from newsdiffs.web.schemas import (
     ArticleDetailOut,
     ArticleOut,
@@ -29,6 +39,7 @@ from newsdiffs.web.schemas import (
     SearchOut,
     SourceOut,
     VersionOut,
+    stats_json,
 )
 from newsdiffs.web.viewmodels import article_view, diff_view, version_by_number, version_view
 
@@ -48,7 +59,7 @@ def api_sources(context: Context) -> list[SourceOut]:
 
 
 @router.get("/sources/{name}")
-def api_source(context: Context, name: Annotated[str, Path(max_length=100)]) -> SourceOut:
+def api_source(context: Context, name: SourceName) -> SourceOut:
     return SourceOut.of(source_row(context, name))
 
 
@@ -94,11 +105,11 @@ def api_diff(
 def api_changes(
     context: Context,
     page: PageNumber = 1,
-    day: Annotated[date | None, Query()] = None,
+    day: DayText = None,
     source: OptionalText = None,
     kind: OptionalText = None,
 ) -> ChangesOut:
-    listing = latest_changes(context, page, day, source or None, kind or None)
+    listing = latest_changes(context, page, parse_day(day), source or None, kind or None)
     return ChangesOut(
         page=listing.page,
         has_next=listing.has_next,
@@ -125,3 +136,9 @@ def api_lookup(
 ) -> LookupOut:
     article = lookup(context, url)
     return LookupOut(found=article is not None, article=ArticleOut.of(article) if article else None)
+
+
+@router.get("/stats")
+def api_stats(context: Context, source: OptionalText = None) -> list[dict[str, Any]]:
+    """Per-source editing statistics (what ``newsdiffs stats --format json`` prints)."""
+    return stats_json(source_statistics(context.store, source or None))

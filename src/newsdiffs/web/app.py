@@ -1,11 +1,16 @@
 """``create_app(settings, store)``: the reader's web app (pages, feeds, JSON API, admin).
 
 No module-level app and no globals: everything a request needs hangs off ``app.state``.
+Every response, error pages and unhandled-exception 500s included, carries the security
+headers: their middleware wraps the whole stack, outside Starlette's server-error handler.
+Absolute URLs (feeds, redirects) come from ``settings.base_url``, never the Host header.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from urllib.parse import quote
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -14,9 +19,11 @@ from fastapi.exception_handlers import (
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import ASGIApp
 
 from newsdiffs import __version__
 from newsdiffs.clock import Clock, SystemClock
@@ -31,7 +38,9 @@ from newsdiffs.web.listings import health
 from newsdiffs.web.render import make_environment, render
 from newsdiffs.web.schemas import HealthOut
 
+log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _HEADINGS = {
     400: "That request cannot be answered",
     401: "Admin token required",
@@ -40,6 +49,7 @@ _HEADINGS = {
     405: "Method not allowed",
     410: "This article has been removed",
     422: "That request cannot be answered",
+    500: "Something went wrong",
     503: "The database is unavailable",
 }
 
@@ -67,7 +77,25 @@ async def _domain_error(request: Request, error: Exception) -> Response:
     return error_response(request, 503, "The database cannot be read right now.")
 
 
+def _slash_redirect(request: Request) -> Response | None:
+    """``/sources/`` -> ``/sources`` when that is a route, at the public address (never the
+    request's Host): what Starlette's own slash redirect did, with the Host header."""
+    path = request.url.path
+    if path == "/" or not path.endswith("/"):
+        return None
+    scope = {**request.scope, "path": path.rstrip("/") or "/"}
+    if not any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+        return None
+    base_url: str = get_context(request).settings.base_url
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(base_url + quote(scope["path"], safe=_PATH_SAFE) + query, 307)
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
+    if isinstance(error, StarletteHTTPException) and error.status_code == 404:
+        redirect = _slash_redirect(request)
+        if redirect is not None:
+            return redirect
     if not isinstance(error, StarletteHTTPException) or _wants_json(request):
         assert isinstance(error, StarletteHTTPException)
         return await http_exception_handler(request, error)
@@ -87,23 +115,41 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     return error_response(request, 422, f"Some of the request is not valid ({problems}).")
 
 
+async def _internal_error(request: Request, error: Exception) -> Response:
+    """An unhandled exception: logged, answered with the same error page (500)."""
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    message = "Something went wrong on our side; it has been logged."
+    try:
+        return error_response(request, 500, message)
+    except Exception:  # the page itself cannot be rendered: plain text still answers
+        log.exception("cannot render the error page")
+        return PlainTextResponse(message, status_code=500)
+
+
+class NewsdiffsApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        """The security headers outermost, so that even server-error responses carry them."""
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
+
+
 def create_app(settings: Settings, store: Store, clock: Clock | None = None) -> FastAPI:
     """The web app over ``store``. ``clock`` (default: system time) is for tests."""
-    app = FastAPI(
+    app = NewsdiffsApp(
         title="newsdiffs",
         version=__version__,
         description="Every version of every tracked news article, and what changed.",
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        redirect_slashes=False,  # _slash_redirect does it, without trusting the Host header
     )
     app.state.context = WebContext(settings=settings, store=store, clock=clock or SystemClock())
     app.state.templates = make_environment()
-    app.add_middleware(SecurityHeadersMiddleware)
     for error_type in (NotFoundError, InputError, StorageError):
         app.add_exception_handler(error_type, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _internal_error)
     app.include_router(pages.router)
     app.include_router(feeds.router)
     app.include_router(api.router)

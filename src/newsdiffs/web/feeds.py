@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Annotated, Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -27,7 +27,7 @@ from newsdiffs.web.listings import (
     search_page,
     source_row,
 )
-from newsdiffs.web.pages import ArticleId, OptionalText
+from newsdiffs.web.pages import ArticleId, OptionalText, SourceName
 from newsdiffs.web.summaries import KIND_LABELS, ChangeSummary
 from newsdiffs.web.viewmodels import article_view
 
@@ -122,12 +122,14 @@ def render_feed(feed: Feed, fmt: FeedFormat) -> Response:
 
 
 class FeedBuilder:
-    """Ids and absolute links for one request's host."""
+    """Ids and absolute links at the public address (``settings.base_url``): never from the
+    request's Host header, which a client chooses."""
 
     def __init__(self, request: Request) -> None:
-        self.base = str(request.base_url).rstrip("/")
-        self.self_link = str(request.url)
-        self.authority = request.url.hostname or "localhost"
+        self.base = get_context(request).settings.base_url
+        query = f"?{request.url.query}" if request.url.query else ""
+        self.self_link = self.base + quote(request.url.path, safe="/.~-_") + query
+        self.authority = urlsplit(self.base).hostname or "localhost"
 
     def tag(self, specific: str) -> str:
         return f"tag:{self.authority},{TAG_DATE}:{quote(specific, safe='/')}"
@@ -176,7 +178,7 @@ def latest_feed(
 
 
 @router.get("/sources/{name}/changes.{fmt}", response_class=Response)
-def source_feed(request: Request, name: str, fmt: FeedFormat) -> Response:
+def source_feed(request: Request, name: SourceName, fmt: FeedFormat) -> Response:
     context = get_context(request)
     source = source_row(context, name)
     listing = latest_changes(context, source=name)

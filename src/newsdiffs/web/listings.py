@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from newsdiffs.core.urls import lookup_variants
 from newsdiffs.errors import InputError, NotFoundError, StorageError
-from newsdiffs.models import Article, ArticleStatus, Source, Version
+from newsdiffs.models import Article, ArticleStatus, Endpoint, EventKind, Source, Version
 from newsdiffs.storage.base import SearchHit
 from newsdiffs.storage.search_syntax import without_controls
 from newsdiffs.web.context import WebContext
@@ -22,17 +22,28 @@ ARTICLES_PER_PAGE = 50
 SEARCH_PER_PAGE = 20
 STALE_SOURCE_AFTER = timedelta(days=1)
 ANOMALY_WINDOW = timedelta(days=1)
-EXTRACTION_ANOMALY_EVENT = "extraction_anomaly"  # ArticleEvent.kind the tracker writes
+EXTRACTION_ANOMALY_EVENT = EventKind.EXTRACTION_ANOMALY
+
+
+# Days a listing can show: one day inside date's range on each side, so that the day's end
+# and the previous/next-day links never overflow (9999-12-31 + 1 day is an OverflowError).
+FIRST_DAY = date.min + timedelta(days=1)
+LAST_DAY = date.max - timedelta(days=1)
 
 
 def parse_day(text: str | None) -> date | None:
-    """A ``YYYY-MM-DD`` day, None for no day; InputError otherwise."""
+    """A ``YYYY-MM-DD`` day from FIRST_DAY to LAST_DAY, None for no day; InputError otherwise."""
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(f"not a day (YYYY-MM-DD): {text!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InputError(
+            f"no changes can be listed for {text}: days run from {FIRST_DAY} to {LAST_DAY}"
+        )
+    return day
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -58,11 +69,11 @@ class ChangesPage:
 
     @property
     def previous_day(self) -> date | None:
-        return self.day - timedelta(days=1) if self.day else None
+        return self.day - timedelta(days=1) if self.day and self.day > FIRST_DAY else None
 
     @property
     def next_day(self) -> date | None:
-        return self.day + timedelta(days=1) if self.day else None
+        return self.day + timedelta(days=1) if self.day and self.day < LAST_DAY else None
 
 
 def latest_changes(
@@ -77,6 +88,10 @@ def latest_changes(
     if kind and kind not in KIND_LABELS:
         raise InputError(f"unknown kind of change {kind!r}")
     page = max(1, page)
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise InputError(
+            f"no changes can be listed for {day}: days run from {FIRST_DAY} to {LAST_DAY}"
+        )
     since, until = day_bounds(day) if day else (None, None)
     rows = context.store.latest_changes(
         offset=(page - 1) * per_page,
@@ -110,12 +125,15 @@ class SourceRow:
     articles: int
     versions: int
     removed: bool  # articles remain but the source is no longer configured
+    endpoints: tuple[Endpoint, ...] = ()
+    extraction_anomalies: int = 0  # pages whose body collapsed, not stored (all time)
 
 
 def source_rows(context: WebContext) -> tuple[SourceRow, ...]:
     configured = {source.name: source for source in context.store.list_sources()}
     rows = []
     counts = context.source_counts.get(context.store.source_counts)
+    anomalies = context.store.event_counts(EXTRACTION_ANOMALY_EVENT)
     for name, (articles, versions) in counts.items():
         source = configured.get(name)
         rows.append(
@@ -126,6 +144,8 @@ def source_rows(context: WebContext) -> tuple[SourceRow, ...]:
                 articles=articles,
                 versions=versions,
                 removed=source is None,
+                endpoints=source.endpoints if source else (),
+                extraction_anomalies=anomalies.get(name, 0),
             )
         )
     return tuple(rows)

@@ -30,6 +30,9 @@ ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
 VersionNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 OptionalText = Annotated[str | None, Query(max_length=500)]
+# A day as YYYY-MM-DD text, checked (and bounded) by listings.parse_day: 400 when invalid.
+DayText = Annotated[str | None, Query(max_length=10)]
+SourceName = Annotated[str, Path(max_length=100)]
 
 router = APIRouter(default_response_class=HTMLResponse)
 
@@ -39,7 +42,7 @@ def latest_page(
     request: Request,
     context: Context,
     page: PageNumber = 1,
-    day: OptionalText = None,
+    day: DayText = None,
     source: OptionalText = None,
     kind: OptionalText = None,
 ) -> HTMLResponse:
@@ -57,7 +60,7 @@ def sources_page(request: Request, context: Context) -> HTMLResponse:
 def source_page(
     request: Request,
     context: Context,
-    name: Annotated[str, Path(max_length=100)],
+    name: SourceName,
     page: PageNumber = 1,
 ) -> HTMLResponse:
     source = source_row(context, name)

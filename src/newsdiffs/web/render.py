@@ -77,6 +77,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
         now=now,
         ago=lambda then: ago(then, now),
         path=request.url.path,
+        base_url=context.settings.base_url,  # the public address, never the Host header
         **values,
     )
     return HTMLResponse(html, status_code=status_code)

@@ -1,17 +1,49 @@
-"""JSON shapes of the API (pydantic models), built from the shared view models."""
+"""JSON shapes of the API (pydantic models), built from the shared view models.
+
+The CLI's ``--format json`` prints these same models (:func:`to_json`), so a command and the
+API endpoint for the same thing answer the same JSON.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
-from newsdiffs.models import Article, Version
+from newsdiffs.core.stats import OutletStats
+from newsdiffs.models import Article, Endpoint, Version
 from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 from newsdiffs.web.listings import ChangeItem, Health, SourceRow
 from newsdiffs.web.summaries import ChangeSummary
 from newsdiffs.web.viewmodels import ArticleView, DiffView, VersionRow
+
+
+def to_json(value: BaseModel | Sequence[BaseModel]) -> Any:
+    """A model (or list of models) as the JSON data the API answers."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return [item.model_dump(mode="json") for item in value]
+
+
+def stats_json(rows: Sequence[OutletStats]) -> list[dict[str, Any]]:
+    """Per-source editing statistics, as ``/api/v1/stats`` and ``newsdiffs stats`` give them."""
+    return [row.to_json_dict() for row in rows]
+
+
+class EndpointOut(BaseModel):
+    url: str
+    kind: str
+    poll_minutes: float
+
+    @classmethod
+    def of(cls, endpoint: Endpoint) -> EndpointOut:
+        return cls(
+            url=endpoint.url,
+            kind=str(endpoint.kind),
+            poll_minutes=endpoint.poll_interval.total_seconds() / 60,
+        )
 
 
 class SourceOut(BaseModel):
@@ -21,6 +53,8 @@ class SourceOut(BaseModel):
     articles: int
     versions: int
     monitored: bool
+    endpoints: list[EndpointOut]
+    extraction_anomalies: int
 
     @classmethod
     def of(cls, row: SourceRow) -> SourceOut:
@@ -31,6 +65,8 @@ class SourceOut(BaseModel):
             articles=row.articles,
             versions=row.versions,
             monitored=not row.removed,
+            endpoints=[EndpointOut.of(endpoint) for endpoint in row.endpoints],
+            extraction_anomalies=row.extraction_anomalies,
         )
 
 
@@ -62,6 +98,14 @@ class ArticleOut(BaseModel):
             version_count=article.version_count,
             changes=max(0, article.version_count - 1),
         )
+
+
+class CheckOut(BaseModel):
+    """One check's result (``newsdiffs check --format json``): its article in the API's shape."""
+
+    outcome: str
+    new_version: int | None  # the number of the version the check recorded, if any
+    article: ArticleOut
 
 
 class ChangeOut(BaseModel):

@@ -6,17 +6,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 
 from newsdiffs.core.classify import Classification
 from newsdiffs.core.diffing import ArticleDiff
 from newsdiffs.core.headlines import TitleHistory, analyze_titles
 from newsdiffs.core.humanize import about, ago, fmt_datetime, later
-from newsdiffs.core.schedule import get_policy
-from newsdiffs.errors import ConfigError, HiddenError, NotFoundError
+from newsdiffs.core.schedule import (
+    CheckKind,
+    NewsSnifferPolicy,
+    SchedulePolicy,
+    ScheduleState,
+    get_policy,
+)
+from newsdiffs.errors import ConfigError, HiddenError
 from newsdiffs.models import Article, ArticleStatus, Version
 from newsdiffs.storage.base import Store
+from newsdiffs.usecases import pick_versions
 from newsdiffs.web.context import WebContext
 from newsdiffs.web.diffview import DiffRow, diff_rows, title_row
 from newsdiffs.web.summaries import ChangeSummary, stored_summary, summarize
@@ -97,7 +105,12 @@ class VersionRow:
 
 
 def status_sentences(article: Article, now: datetime) -> tuple[str, ...]:
-    """The honest status of an article's checking, News Sniffer's wording where it fits."""
+    """The honest status of an article's checking, News Sniffer's wording where it fits.
+
+    What the tracker really does: a gone (404/410) or redirected page counts as a failed
+    check, so it is re-checked on the same backed-off schedule (in case it comes back) until
+    the policy retires it; only a retired article is never checked again.
+    """
     lines: list[str] = []
     if article.last_changed_at is None:
         lines.append("No version of it has been captured yet.")
@@ -107,22 +120,23 @@ def status_sentences(article: Article, now: datetime) -> tuple[str, ...]:
         )
     else:
         lines.append(f"It last changed {ago(article.last_changed_at, now)}.")
+    checked = fmt_datetime(article.last_checked_at) if article.last_checked_at else None
+    still_checked = "It is still checked, less and less often, in case it comes back."
     if article.status is ArticleStatus.GONE:
-        when = (
-            fmt_datetime(article.last_checked_at) if article.last_checked_at else "its last check"
-        )
-        lines.append(f"The original page was gone when it was checked on {when}.")
-    elif article.status is ArticleStatus.REDIRECTED:
         lines.append(
-            "The original page now redirects to another page, so it won't be checked again "
-            "for changes."
+            f"The original page was gone when it was checked on {checked or 'its last check'}."
         )
-        return tuple(lines)
+        if article.next_check_at is not None:
+            lines.append(still_checked)
+    elif article.status is ArticleStatus.REDIRECTED:
+        lines.append("The original page now redirects to another page.")
+        if article.next_check_at is not None:
+            lines.append(still_checked)
     if article.status is ArticleStatus.RETIRED or article.next_check_at is None:
         lines.append("It won't be checked again for changes.")
         rule = _retirement_rule(article.schedule_policy)
         if rule and article.status is ArticleStatus.RETIRED:
-            lines.append(f"Articles are retired once they have gone {rule} without changing.")
+            lines.append(rule)
         return tuple(lines)
     if article.next_check_at <= now:
         lines.append("The next check for changes is due now.")
@@ -134,11 +148,51 @@ def status_sentences(article: Article, now: datetime) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _retirement_rule(policy: str) -> str:
+@dataclass(frozen=True)
+class Retirement:
+    """When a policy retires an article that stops changing."""
+
+    unchanged_checks: int  # checks after the last change, the retiring one included
+    after: timedelta  # from the last change to the retiring check
+
+
+_RETIREMENT_CHECKS_LIMIT = 100_000  # a policy that never retires stops the count here
+
+
+def retirement_of(policy: SchedulePolicy) -> Retirement:
+    """Played out on the policy itself, so the numbers follow its constants."""
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    decision = policy.after_check(ScheduleState(start, timedelta(0)), CheckKind.CHANGED, start)
+    checks, at = 0, start
+    while not decision.retired and decision.next_check_at and checks < _RETIREMENT_CHECKS_LIMIT:
+        at = decision.next_check_at
+        state = ScheduleState(start, decision.interval, last_changed_at=start)
+        decision = policy.after_check(state, CheckKind.UNCHANGED, at)
+        checks += 1
+    return Retirement(checks, at - start)
+
+
+@cache
+def _retirement_rule(policy_name: str) -> str:
+    """The retirement rule in one sentence, with numbers computed from the policy."""
     try:
-        return get_policy(policy).retire_after_description
+        policy = get_policy(policy_name)
     except ConfigError:
         return ""
+    retirement = retirement_of(policy)
+    when = (
+        f"{retirement.unchanged_checks} unchanged checks, "
+        f"about {about(retirement.after).removeprefix('about ')} after the last change"
+    )
+    if isinstance(policy, NewsSnifferPolicy):
+        return (
+            f"Articles are retired once the wait between two checks reaches "
+            f"{policy.retire_after_description.removeprefix('over ')}: the first check after "
+            f"a change comes "
+            f"{about(policy.base)} later and each wait is {policy.factor:g} times the one "
+            f"before, so that is after {when}."
+        )
+    return f"Articles are retired after {when}."
 
 
 @dataclass(frozen=True)
@@ -209,10 +263,7 @@ class DiffView:
 
 def diff_view(context: WebContext, article_id: int, a_number: int, b_number: int) -> DiffView:
     article = visible_article(context.store, article_id)
-    if a_number == b_number:
-        raise NotFoundError("a diff needs two different versions")
-    a = context.store.version_at(article_id, a_number)
-    b = context.store.version_at(article_id, b_number)
+    a, b = pick_versions(context.store, article, a_number, b_number)
     change = context.changes.get(a, b)
     return DiffView(
         article=article,

@@ -230,6 +230,18 @@ def _etag(h: _Handler, q: dict[str, str], hits: int) -> None:
         h.reply(200, b"<p>tagged</p>", headers={"ETag": tag, "Last-Modified": _LAST_MODIFIED})
 
 
+def _moved(h: _Handler, q: dict[str, str], hits: int) -> None:
+    h.redirect("/any-etag", 301)
+
+
+def _any_etag(h: _Handler, q: dict[str, str], hits: int) -> None:
+    """Answers 304 to any If-None-Match at all (as some caches do), else 200 with an ETag."""
+    if h.headers.get("If-None-Match") or h.headers.get("If-Modified-Since"):
+        h.reply(304, b"", content_type=None, headers={"ETag": '"new"'}, content_length=False)
+    else:
+        h.reply(200, b"<p>moved here</p>", headers={"ETag": '"new"'})
+
+
 def _robots(h: _Handler, q: dict[str, str], hits: int) -> None:
     text = h.server.robots_txt
     if text is None:
@@ -261,6 +273,8 @@ _ROUTES: dict[str, Route] = {
     "/chain": _chain,
     "/relative/start": _relative,
     "/etag": _etag,
+    "/moved": _moved,
+    "/any-etag": _any_etag,
     "/robots.txt": _robots,
     "/private/page": _ok,
 }

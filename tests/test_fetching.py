@@ -251,6 +251,27 @@ def test_relative_redirect(server: MisbehavingServer) -> None:
 # -- conditional requests ------------------------------------------------------------------
 
 
+def test_conditional_headers_are_not_sent_to_a_redirect_target(
+    server: MisbehavingServer,
+) -> None:
+    # /moved 301s to /any-etag, which answers 304 to any If-None-Match: the validators were
+    # the old URL's, so the new URL must be asked plainly and its 200 page returned.
+    result = fetch(server.url("/moved"), etag='"old"', last_modified=_OLD_DATE)
+    assert result.outcome is FetchOutcome.OK and result.status == 200
+    assert result.body == b"<p>moved here</p>"
+    assert result.final_url == server.url("/any-etag")
+    assert result.etag == '"new"'  # the final URL's own validator
+    assert result.validators_for(server.url("/any-etag")) == ('"new"', None)
+    assert result.validators_for(server.url("/moved")) == (None, None)
+    sent_first = server.requests_to("/moved")[0].headers
+    assert sent_first["if-none-match"] == '"old"'  # the URL that produced it still gets it
+    sent_target = server.requests_to("/any-etag")[0].headers
+    assert "if-none-match" not in sent_target and "if-modified-since" not in sent_target
+
+
+_OLD_DATE = "Tue, 20 Oct 2026 07:28:00 GMT"
+
+
 def test_304_with_etag(server: MisbehavingServer) -> None:
     first = fetch(server.url("/etag"))
     assert first.outcome is FetchOutcome.OK

@@ -216,24 +216,48 @@ def test_no_content_is_ok_with_empty_body() -> None:
     assert result.text() == ""
 
 
-def test_conditional_headers_are_sent_on_every_hop() -> None:
+def test_conditional_headers_go_to_the_requested_url_only() -> None:
+    # They were sent on every hop: the target answered 304 to the old URL's ETag and the
+    # fetch reported "not modified" for a page it never saw.
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/old":
             return redirect("/new", 301)
-        return httpx.Response(304)
+        if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+            return httpx.Response(304)
+        return httpx.Response(200, content=b"<p>new</p>", headers={"ETag": '"n1"'})
 
     recorder = Recorder(handler)
 
     async def go() -> FetchResult:
         transport = httpx.MockTransport(recorder)
         async with Fetcher(SETTINGS, transport, resolver=fake_resolver) as fetcher:
+            return await fetcher.fetch(
+                "http://news.test/old", etag='W/"7"', last_modified="Sun, 01 Mar 2026 08:00:00 GMT"
+            )
+
+    result = asyncio.run(go())
+    assert result.outcome is FetchOutcome.OK and result.body == b"<p>new</p>"
+    assert result.final_url == "http://news.test/new"
+    assert result.validators_for("http://news.test/new") == ('"n1"', None)
+    first, second = recorder.requests
+    assert first.headers["If-None-Match"] == 'W/"7"'
+    assert "If-None-Match" not in second.headers and "If-Modified-Since" not in second.headers
+
+
+def test_a_304_after_a_redirect_is_not_given_the_old_urls_validators() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/old":
+            return redirect("/new", 301)
+        return httpx.Response(304)  # a broken server: 304 to an unconditional request
+
+    async def go() -> FetchResult:
+        transport = httpx.MockTransport(Recorder(handler))
+        async with Fetcher(SETTINGS, transport, resolver=fake_resolver) as fetcher:
             return await fetcher.fetch("http://news.test/old", etag='W/"7"')
 
     result = asyncio.run(go())
     assert result.outcome is FetchOutcome.NOT_MODIFIED
-    assert result.etag == 'W/"7"'
-    assert result.final_url == "http://news.test/new"
-    assert all(r.headers["If-None-Match"] == 'W/"7"' for r in recorder.requests)
+    assert result.etag is None  # 'W/"7"' belongs to /old, not to /new
 
 
 def test_gzip_bodies_are_decoded() -> None:

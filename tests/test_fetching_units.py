@@ -190,10 +190,41 @@ def test_robots_token_is_the_product_token() -> None:
         ("fc00::1", False),
         ("::ffff:127.0.0.1", False),  # IPv4-mapped loopback
         ("::ffff:8.8.8.8", True),
+        # IPv6 forms that embed an IPv4 address are judged by it (they counted as public).
+        ("64:ff9b::10.0.0.1", False),  # NAT64 well-known prefix
+        ("64:ff9b::127.0.0.1", False),
+        ("64:ff9b::169.254.169.254", False),
+        ("64:ff9b::8.8.8.8", True),  # how an IPv6-only network reaches a public site
+        ("64:ff9b:1::a00:1", False),  # local-use NAT64 (RFC 8215): never public
+        ("2002:0a00:0001::1", False),  # 6to4 of 10.0.0.1
+        ("2002:7f00:0001::", False),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of 169.254.169.254
+        ("2002:0808:0808::1", True),  # 6to4 of 8.8.8.8
+        ("::10.0.0.1", False),  # IPv4-compatible (deprecated)
+        ("::192.168.1.1", False),
+        ("::ffff:10.0.0.1", False),  # IPv4-mapped
+        ("::ffff:169.254.169.254", False),
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", False),  # Teredo
+        ("2001::1", False),
+        ("fec0::1", False),  # site-local
+        ("feff::1", False),
     ],
 )
 def test_is_public_address(address: str, public: bool) -> None:
     assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["64:ff9b::a00:1", "2002:a00:1::", "::10.0.0.1", "::ffff:10.0.0.1", "2001::1", "fec0::1"],
+)
+def test_the_guard_refuses_ipv6_forms_of_private_ipv4(address: str) -> None:
+    async def resolver(host: str, port: int) -> list[str]:
+        return [address]
+
+    for host in (address, f"[{address}]", "rebound.test"):  # literal, bracketed, resolved
+        verdict = asyncio.run(check_host(host, 443, resolver))
+        assert not verdict.allowed and verdict.resolved, host
 
 
 def test_check_host_uses_every_resolved_address() -> None:

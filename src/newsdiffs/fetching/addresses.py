@@ -28,10 +28,40 @@ class AddressVerdict:
     detail: str
 
 
+# IPv6 forms that carry an IPv4 address in their low 32 bits (6to4 and mapped are decoded by
+# the ipaddress module itself). The NAT64 well-known prefix is how IPv6-only networks reach
+# IPv4 sites (DNS64 answers with it), so it is judged by the IPv4 address it carries.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated (RFC 4291); includes :: and ::1
+# Never public: the local-use NAT64 prefix (RFC 8215) translates to whatever the local
+# network chooses; Teredo (2001::/32) tunnels to any IPv4 address, private ones included.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for: mapped, 6to4, NAT64 or compatible."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in _NAT64 or address in _IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)
+    return None
+
+
 def is_public_address(address: IPAddress) -> bool:
-    """True for globally routable unicast addresses only."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """True for globally routable unicast addresses only.
+
+    An IPv6 address that embeds an IPv4 one is judged by the IPv4 address, so
+    ``64:ff9b::10.0.0.1``, ``2002:0a00:0001::`` and ``::10.0.0.1`` are private. Site-local
+    (``fec0::/10``), Teredo and local-use NAT64 addresses are never public.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.is_site_local or address.teredo is not None or address in _LOCAL_NAT64:
+            return False
+        embedded = embedded_ipv4(address)
+        if embedded is not None:
+            address = embedded
     return address.is_global and not address.is_multicast
 
 

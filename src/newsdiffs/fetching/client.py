@@ -146,7 +146,11 @@ class Fetcher:
         while True:
             attempts += 1
             hop = await self._follow(url, headers, settings.max_bytes, settings.respect_robots)
-            if hop.outcome is FetchOutcome.NOT_MODIFIED and not (hop.etag and hop.last_modified):
+            if (
+                hop.outcome is FetchOutcome.NOT_MODIFIED
+                and not hop.redirects  # the validators given are ``url``'s, not a target's
+                and not (hop.etag and hop.last_modified)
+            ):
                 hop = replace(
                     hop, etag=hop.etag or etag, last_modified=hop.last_modified or last_modified
                 )
@@ -165,9 +169,14 @@ class Fetcher:
         return hop.to_result(robots_url, started, 1)
 
     async def _follow(
-        self, url: str, headers: dict[str, str], max_bytes: int, check_robots: bool
+        self, url: str, conditional: dict[str, str], max_bytes: int, check_robots: bool
     ) -> Hop:
-        """One attempt: request ``url`` and follow its redirects by hand."""
+        """One attempt: request ``url`` and follow its redirects by hand.
+
+        The ``conditional`` headers go to ``url`` only: its validators say nothing of a
+        redirect target, whose 304 to them would be read as "not modified".
+        """
+        headers = conditional
         try:
             current = _parsed_url(url)
         except (httpx.InvalidURL, TypeError, ValueError) as exc:
@@ -200,6 +209,7 @@ class Fetcher:
             seen.add(_loop_key(target))
             redirects.append(str(target))
             current = target
+            headers = {}
 
     async def _one_hop(
         self, url: httpx.URL, headers: dict[str, str], max_bytes: int, check_robots: bool

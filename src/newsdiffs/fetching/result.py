@@ -29,6 +29,9 @@ class FetchResult:
     ``redirects`` lists every URL hop after ``requested_url`` (the last is ``final_url``).
     ``elapsed_ms`` covers the whole fetch: politeness waits, redirects and retries.
     ``attempts`` counts tries of the whole redirect chain (1 when nothing was retried).
+    ``etag`` and ``last_modified`` are ``final_url``'s (conditional headers go to
+    ``requested_url`` only, never to a redirect target): :meth:`validators_for` hands them
+    out for one URL, so a caller cannot send a target's validators to the old URL.
     """
 
     requested_url: str
@@ -49,6 +52,12 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.outcome is FetchOutcome.OK
+
+    def validators_for(self, url: str) -> tuple[str | None, str | None]:
+        """(etag, last_modified) when they were produced by ``url``, else (None, None)."""
+        if url != self.final_url:
+            return None, None
+        return self.etag, self.last_modified
 
     def text(self) -> str:
         """The body as text: BOM, header charset, meta charset, UTF-8, then cp1252."""

@@ -3,8 +3,9 @@
 Scores, side by side in one run: our extractor chain, trafilatura alone (plain
 ``trafilatura.extract(html)`` defaults) and every stored reference output of the Zyte
 Article Extraction Benchmark, with the benchmark's own shingle metric
-(:mod:`newsdiffs.extraction.scoring`). Also naeb-dev title exact match and the median /
-p95 milliseconds per page.
+(:mod:`newsdiffs.extraction.scoring`). Also naeb-dev title exact match, the median /
+p95 milliseconds per page, and per site adapter its body F1 against the generic
+extractor alone on its own outlet's pages (no adapter may do worse).
 
     python benchmarks/bench_extraction.py [--quick] [--corpus PATH]
 
@@ -29,7 +30,14 @@ import trafilatura
 
 from newsdiffs.extraction import GenericExtractor, extract
 from newsdiffs.extraction.html import decode_html
-from newsdiffs.extraction.scoring import BodyScore, aggregate, score_page, title_matches
+from newsdiffs.extraction.scoring import (
+    BodyScore,
+    PageScore,
+    aggregate,
+    score_page,
+    title_matches,
+)
+from newsdiffs.extraction.sites import adapter_for
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "benchmarks" / "results" / "extraction.json"
@@ -156,6 +164,75 @@ def generic_only(page: Page) -> tuple[str, str | None]:
 
 def trafilatura_alone(page: Page) -> tuple[str, str | None]:
     return trafilatura.extract(page.html) or "", None
+
+
+@dataclass(frozen=True)
+class AdapterScore:
+    """One site adapter on its own outlet's benchmark pages, against the generic extractor.
+
+    ``adapter`` scores what the chain returns for those pages: the adapter's page, or the
+    generic extractor's when the adapter finds no known layout or no body.
+    """
+
+    adapter: str
+    pages: int
+    layout_matched: int
+    adapter_body: BodyScore
+    generic_body: BodyScore
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "adapter": self.adapter,
+            "pages": self.pages,
+            "layout_matched": self.layout_matched,
+            "adapter_f1": round(self.adapter_body.f1, 4),
+            "generic_f1": round(self.generic_body.f1, 4),
+        }
+
+
+def adapter_scores(pages: list[Page]) -> list[AdapterScore]:
+    """Per site adapter, body scores on the pages whose URL it claims (by host)."""
+    by_adapter: dict[str, list[tuple[PageScore, PageScore, bool]]] = {}
+    for page in pages:
+        adapter = adapter_for(page.url)
+        if adapter is None:
+            continue
+        text = decode_html(page.html)
+        chained = extract(text, page.url)
+        generic_body, _ = generic_only(page)
+        by_adapter.setdefault(adapter.name, []).append(
+            (
+                score_page(page.body, "\n".join(chained.paragraphs)),
+                score_page(page.body, generic_body),
+                adapter.markers_matched(text),
+            )
+        )
+    return [
+        AdapterScore(
+            adapter=name,
+            pages=len(rows),
+            layout_matched=sum(matched for _, _, matched in rows),
+            adapter_body=aggregate(ours for ours, _, _ in rows),
+            generic_body=aggregate(generic for _, generic, _ in rows),
+        )
+        for name, rows in sorted(by_adapter.items())
+    ]
+
+
+def evaluate_adapters(corpus: Path) -> list[AdapterScore]:
+    """Every site adapter against generic on its outlet's pages (the CI check's input)."""
+    return adapter_scores([p for name in DATASETS for p in load_pages(corpus, name)])
+
+
+def print_adapter_table(scores: list[AdapterScore]) -> None:
+    print("\nsite adapters on their own outlets' pages (zyte-aeb + naeb-dev): body F1")
+    print(f"{'adapter':<16}{'pages':>6}{'layout':>8}{'adapter F1':>12}{'generic F1':>12}")
+    for row in scores:
+        flag = "" if row.adapter_body.f1 >= row.generic_body.f1 else "  < generic"
+        print(
+            f"{row.adapter:<16}{row.pages:>6}{row.layout_matched:>8}"
+            f"{row.adapter_body.f1:>12.3f}{row.generic_body.f1:>12.3f}{flag}"
+        )
 
 
 def reference_outputs(corpus: Path) -> dict[str, dict[str, str]]:
@@ -289,6 +366,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = run(args.corpus, args.quick, args.repeat)
     print_table(results)
+    adapters = adapter_scores(
+        [p for name in DATASETS for p in load_pages(args.corpus, name, args.quick)]
+    )
+    print_adapter_table(adapters)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "quick": args.quick,
@@ -297,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             system: {name: score.to_json() for name, score in by_dataset.items()}
             for system, by_dataset in results.items()
         },
+        "adapters": [row.to_json() for row in adapters],
     }
     RESULTS.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {RESULTS.relative_to(REPO_ROOT)}")

@@ -89,7 +89,7 @@ class Page:
 
 def test_extracts_title_body_and_metadata_without_template_noise() -> None:
     page = extract(Page().html(), URL)
-    assert page.extractor == "generic@3"
+    assert page.extractor == "generic@4"
     assert page.title == "Harbour bridge reopens after repairs"
     text = "\n".join(page.paragraphs)
     for paragraph in BODY:
@@ -151,7 +151,7 @@ def test_bytes_are_decoded_with_the_declared_charset() -> None:
 )
 def test_bad_html_gives_an_empty_page_not_an_exception(html: str | bytes) -> None:
     page = extract(html, URL)
-    assert page.extractor == "generic@3"
+    assert page.extractor == "generic@4"
     assert page.paragraphs == () or all(p.strip() for p in page.paragraphs)
     assert not page.title or page.title == "just words"
 
@@ -221,14 +221,14 @@ def test_chain_prefers_a_matching_adapter_and_skips_one_without_body() -> None:
     good = ExtractedPage(title="T", paragraphs=("From the adapter.",), extractor="site@3")
     chain = ExtractorChain([_Adapter("site", good)], GenericExtractor())
     assert chain.extract(Page().html(), URL).extractor == "site@3"
-    assert chain.extract(Page().html(), "https://other.example/x").extractor == "generic@3"
+    assert chain.extract(Page().html(), "https://other.example/x").extractor == "generic@4"
     titled_only = ExtractedPage(title="T", paragraphs=(), extractor="site@3")
     fallback = ExtractorChain([_Adapter("site", titled_only)], GenericExtractor())
-    assert fallback.extract(Page().html(), URL).extractor == "generic@3"
+    assert fallback.extract(Page().html(), URL).extractor == "generic@4"
 
 
 def test_extract_with_names_the_extractor() -> None:
-    assert extract_with("generic", Page().html(), URL).extractor == "generic@3"
+    assert extract_with("generic", Page().html(), URL).extractor == "generic@4"
     with pytest.raises(ConfigError):
         extract_with("no-such-extractor", "", URL)
 

@@ -50,3 +50,19 @@ def test_extraction_scores_stay_above_floors() -> None:
     ]
     assert not drops, "extraction quality dropped:\n" + "\n".join(drops)
     assert set(floors) == set(measured), "baseline and benchmark datasets differ"
+
+
+@pytest.mark.slow
+def test_no_site_adapter_does_worse_than_generic_on_its_own_outlet() -> None:
+    """Per adapter, on the extraction corpus pages whose URL it claims: body F1 of what the
+    chain returns (the adapter's page) is at least the generic extractor's alone."""
+    corpus = corpus_dir("extraction").parent
+    rows = _bench_module().evaluate_adapters(Path(corpus))
+    assert len(rows) >= 20, "most adapters have pages of their outlet in the corpus"
+    worse = [
+        f"{row.adapter}: {row.adapter_body.f1:.4f} < generic {row.generic_body.f1:.4f}"
+        f" on {row.pages} pages"
+        for row in rows
+        if row.adapter_body.f1 < row.generic_body.f1
+    ]
+    assert not worse, "site adapters below the generic extractor:\n" + "\n".join(worse)

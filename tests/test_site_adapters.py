@@ -575,5 +575,5 @@ def test_the_extraction_chain_tries_adapters_first_then_generic() -> None:
     from newsdiffs.extraction import extract
 
     url = "https://www.cbc.ca/news/world/lighthouse-1.7000000"
-    assert extract(_html(SYNTHETIC["cbc"][1]), url).extractor == "cbc@1"
+    assert extract(_html(SYNTHETIC["cbc"][1]), url).extractor == "cbc@2"
     assert extract(REDESIGNED, url).extractor.startswith("generic@")

@@ -18,9 +18,12 @@ class ExtractorChain:
     """Tries each adapter whose ``matches(url)`` is true, in order, then the fallback.
 
     The first page with body paragraphs wins (an adapter that finds a title but no body is
-    passed over: its page template has probably changed). Failing that, the fallback's
-    page even without a body; failing that, an empty page labelled with the fallback, so
-    callers always get an ``ExtractedPage``.
+    passed over: its page template has probably changed). An adapter's page that is a
+    live blog is passed over too: site rules describe their outlet's article pages, and
+    on a live blog they read every post as one body (on NBC's live blog in the corpus the
+    adapter's body holds 9 % of the annotated text, the generic extractor's 89 %).
+    Failing that, the fallback's page even without a body; failing that, an empty page
+    labelled with the fallback, so callers always get an ``ExtractedPage``.
     """
 
     def __init__(self, adapters: Sequence[Extractor], fallback: Extractor) -> None:
@@ -38,6 +41,8 @@ class ExtractorChain:
         for extractor in self.candidates(url):
             page = extractor.extract(text, url)
             if page is None or page.is_empty:
+                continue
+            if extractor is not self.fallback and page.is_live_blog:
                 continue
             if extractor is self.fallback or any(p.strip() for p in page.paragraphs):
                 return page

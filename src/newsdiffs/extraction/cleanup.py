@@ -36,9 +36,10 @@ _TEMPLATE_LINE = re.compile(
             (?:\s*(?:on|via)\s+\w+)?\s*:?
       | advertisement | supported\ by | sponsored(?:\ content)? | skip\ advert(?:isement)?
       | (?:read|see)\ more:? | related(?:\ articles?|\ stories|\ content)?:?
-      | article\ continues\ (?:below|after)(?:\ (?:this|the))?\ ad(?:vertisement)?
+      | article\ continues\ (?:below|after)(?:\ (?:this|the))?(?:\ ad(?:vertisement)?)?
       | (?:latest|popular|trending|recommended|more|top)\ (?:articles|stories|posts|videos)
       | explore\ more | stay\ connected | most\ (?:popular|read) | you\ (?:may|might)\ also\ like
+      | oops!? | something\ went\ wrong\.? | please\ try\ again(?:\ later)?\.?
       | (?:gallery|image|photo|video)\ credit:.* | \(photo:[^)]*\) | \[image\ via[^]]*\]
     )$""",
     re.IGNORECASE | re.VERBOSE,
@@ -57,7 +58,8 @@ _PROMPT_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _NEWSLETTER_PROMPT = re.compile(
-    r"\b(?:sign\ up|subscribe|get\ the)\b.{0,80}\bnewsletters?\b", re.IGNORECASE | re.VERBOSE
+    r"\b(?:sign(?:ing)?\ up|subscrib(?:e|ing)|get\ the)\b.{0,100}\bnewsletters?\b",
+    re.IGNORECASE | re.VERBOSE,
 )
 _MAX_PROMPT_LINE = 160
 # "We may earn a commission when you buy through our links": shopping-page disclosures.
@@ -131,7 +133,7 @@ def _visible_length(element: HtmlElement) -> int:
     return len(element.text_content()) - scripts
 
 
-def _drop_link_lists(doc: HtmlElement) -> None:
+def drop_link_lists(doc: HtmlElement) -> None:
     """Remove lists whose text is mostly link text: related stories, tags, menus."""
     doomed = [
         element
@@ -167,7 +169,7 @@ def prune_for_content_detection(doc: HtmlElement) -> None:
     for element in _UNREAD_FURNITURE(doc):
         if element.getparent() is not None:
             element.drop_tree()
-    _drop_link_lists(doc)
+    drop_link_lists(doc)
     _drop_outside_article(doc)
     _drop_empty_blocks(doc)
     # a bare <span> is only a wrapper for its text (trafilatura unwraps it later anyway)

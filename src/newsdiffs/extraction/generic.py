@@ -21,7 +21,14 @@ from newsdiffs.extraction.cleanup import (
     trim_to_reference,
     unmask_teaser_bodies,
 )
+from newsdiffs.extraction.footer import (
+    drop_footer_blocks,
+    drop_footer_lines,
+    drop_signup_forms,
+)
 from newsdiffs.extraction.html import HtmlElement, normalize_space, parse_html, read_metadata
+from newsdiffs.extraction.liveblog import is_live_blog
+from newsdiffs.extraction.loose_text import wrap_loose_text
 from newsdiffs.extraction.titles import choose_title
 from newsdiffs.models import ExtractedPage
 
@@ -42,7 +49,9 @@ class GenericExtractor:
     # 2: standfirst kept, JSON-LD body trusted over teaser blocks, more furniture dropped.
     # 3: link lists, hidden blocks and what surrounds the one <article> pruned before
     #    content detection (a few bodies change: the tracker re-extracts, no false edits).
-    version = 3
+    # 4: loose text in block containers kept, footer blocks (labelled link lists, sign-up
+    #    forms) dropped, text nested past libxml2's depth limit kept, live blogs flagged.
+    version = 4
 
     def __init__(
         self,
@@ -89,7 +98,9 @@ class GenericExtractor:
         if doc is None:
             return None
         meta = read_metadata(doc)
+        live_blog = is_live_blog(doc, url, meta.kinds)  # before the clean-up below
         title = choose_title(doc, meta, url)
+        drop_signup_forms(doc)  # before form fields go with the inert elements
         drop_inert_elements(doc)
         merge_split_bodies(doc)
         join_drop_caps(doc)
@@ -97,6 +108,8 @@ class GenericExtractor:
             unmask_teaser_bodies(doc)
         dek = visible_standfirst(doc, meta.descriptions, title) if self.include_standfirst else None
         prune_for_content_detection(doc)
+        drop_footer_blocks(doc)  # on the pruned tree: far fewer elements to read
+        wrap_loose_text(doc)
         # trafilatura works on its own copy of the tree, so ``doc`` is reused as it is.
         paragraphs = self._body_paragraphs(doc, precise=self.favor_precision)
         if self.favor_precision and _length(paragraphs) < _MIN_PRECISE_BODY:
@@ -111,7 +124,7 @@ class GenericExtractor:
             if len(structural) > 1:
                 paragraphs = structural
         paragraphs = drop_leading_title(paragraphs, title)
-        if dek and not _contains(paragraphs, dek):
+        if dek and not mentions(paragraphs, dek):
             paragraphs = [dek, *paragraphs]
         if meta.article_body:
             paragraphs = reconcile_with_article_body(paragraphs, meta.article_body)
@@ -124,6 +137,7 @@ class GenericExtractor:
             updated=meta.updated,
             canonical_url=meta.canonical_url,
             language=meta.language,
+            is_live_blog=live_blog,
         )
         return None if page.is_empty else page
 
@@ -133,9 +147,13 @@ class GenericExtractor:
         body = getattr(result, "body", None)
         if body is None:
             return []
-        return [
-            p for p in body_paragraphs(body) if not is_template_line(p) and not is_markup_or_code(p)
-        ]
+        return drop_footer_lines(
+            [
+                p
+                for p in body_paragraphs(body)
+                if not is_template_line(p) and not is_markup_or_code(p)
+            ]
+        )
 
 
 def body_paragraphs(body: etree._Element) -> Iterator[str]:
@@ -252,8 +270,9 @@ def _words(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-def _contains(paragraphs: list[str], dek: str) -> bool:
-    wanted = _words(dek)
+def mentions(paragraphs: Sequence[str], text: str) -> bool:
+    """Whether the words of ``text`` appear, in order, within one of ``paragraphs``."""
+    wanted = _words(text)
     return any(wanted in _words(p) for p in paragraphs)
 
 

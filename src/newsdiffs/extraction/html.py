@@ -20,9 +20,11 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from newsdiffs.extraction.nesting import flatten_deep_nesting
+from newsdiffs.fetching.charset import sniff_declared_charset
+
 HtmlElement = lxml_html.HtmlElement
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ARTICLE_TYPES = frozenset(
@@ -59,14 +61,13 @@ def decode_html(data: str | bytes) -> str:
     ):
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace")
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
-        codec = declared.group(1).decode("ascii", errors="ignore").lower()
-        if codec in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
-            codec = "cp1252"  # what browsers do
+    # The one charset guard (fetching/charset.py): only web encodings are obeyed, so a
+    # declared "undefined", "utf-7" or "base64" counts as no declaration at all.
+    declared = sniff_declared_charset(data)
+    if declared is not None:
         try:
-            return data.decode(codec)
-        except (LookupError, UnicodeDecodeError):
+            return data.decode(declared)
+        except (UnicodeError, LookupError):
             pass
     try:
         return data.decode("utf-8")
@@ -116,11 +117,23 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
         return None
+    parser = _parser()
     try:
-        doc = lxml_html.document_fromstring(text, parser=_parser())
+        doc = lxml_html.document_fromstring(text, parser=parser)
+        if _hit_depth_limit(parser):  # the text below the limit is gone: flatten, reparse
+            doc = lxml_html.document_fromstring(flatten_deep_nesting(text), parser=parser)
     except (etree.ParserError, ValueError):
         return None
     return doc
+
+
+def _hit_depth_limit(parser: lxml_html.HTMLParser) -> bool:
+    """Whether the last parse stopped nesting at libxml2's depth limit (a fatal error,
+    always logged, even after the hundred errors libxml2 reports at most)."""
+    return any(
+        "depth" in error.message
+        for error in parser.error_log.filter_types([etree.ErrorTypes.ERR_RESOURCE_LIMIT])
+    )
 
 
 def normalize_space(text: str) -> str:
@@ -383,6 +396,7 @@ class PageMetadata:
     language: str | None = None
     article_body: str | None = None  # JSON-LD articleBody
     descriptions: tuple[str, ...] = ()  # og:description, description, twitter:description
+    kinds: frozenset[str] = frozenset()  # JSON-LD article @types, lower-cased
 
 
 def read_metadata(doc: HtmlElement) -> PageMetadata:
@@ -425,6 +439,7 @@ def read_metadata(doc: HtmlElement) -> PageMetadata:
         language=html_language(doc, tags),
         article_body=body,
         descriptions=_descriptions(tags),
+        kinds=frozenset(kind for article in articles for kind in _types_of(article)),
     )
 
 

@@ -119,7 +119,7 @@ _BODY_COMMENTS_2006 = LayoutRules(
 
 BBC_NEWS = SiteAdapter(
     name="bbc",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="BBC News",
     url_patterns=(
         r"news\.bbc\.co\.uk/(?!sport)",  # news.bbc.co.uk/sport1/... was BBC Sport

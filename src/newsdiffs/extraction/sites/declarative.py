@@ -15,6 +15,9 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
+from newsdiffs.extraction.cleanup import drop_link_lists, is_template_line
+from newsdiffs.extraction.footer import drop_footer_blocks, drop_footer_lines
+from newsdiffs.extraction.generic import mentions, visible_standfirst
 from newsdiffs.extraction.html import (
     HtmlElement,
     PageMetadata,
@@ -23,6 +26,7 @@ from newsdiffs.extraction.html import (
     parse_html,
     read_metadata,
 )
+from newsdiffs.extraction.liveblog import is_live_blog
 from newsdiffs.extraction.sites.paragraphs import (
     paragraphs_in,
     remove_elements,
@@ -31,7 +35,7 @@ from newsdiffs.extraction.sites.paragraphs import (
 from newsdiffs.models import ExtractedPage
 
 # Paragraph-level elements kept as separate paragraphs inside a body container.
-DEFAULT_PARAGRAPHS = ".//p | .//h2 | .//h3 | .//h4 | .//li | .//blockquote"
+DEFAULT_PARAGRAPHS = ".//p | .//h2 | .//h3 | .//h4 | .//li | .//blockquote | .//tr"
 
 # Elements that are never article text, whatever the site.
 ALWAYS_DROP = (
@@ -100,6 +104,9 @@ class LayoutRules:
     byline: tuple[str, ...] = ()
     published: tuple[str, ...] = ()
     json_ld_body: bool = True
+    # The page prints its summary (meta description) outside the body containers, as a
+    # standfirst that belongs at the top of the body (see ``generic.visible_standfirst``).
+    standfirst: bool = False
 
     @cached_property
     def drop_patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -152,21 +159,28 @@ class SiteAdapter:
         layout = self.layout_for(doc)
         if layout is None:
             return None
-        return self._extract_with(doc, layout)
+        return self._extract_with(doc, layout, url)
 
-    def _extract_with(self, doc: HtmlElement, layout: LayoutRules) -> ExtractedPage | None:
+    def _extract_with(
+        self, doc: HtmlElement, layout: LayoutRules, url: str
+    ) -> ExtractedPage | None:
         metadata = read_metadata(doc)  # before scripts (JSON-LD) are removed
+        live_blog = is_live_blog(doc, url, metadata.kinds)
         published = _first_date(doc, layout.published) or metadata.published
         remove_elements(doc, ALWAYS_DROP)
         title = _strip_site_name(
             _first_text(doc, layout.title) or _metadata_title(metadata), self.site_names
         )
         byline = _first_text(doc, layout.byline) or metadata.byline
+        dek = visible_standfirst(doc, metadata.descriptions, title) if layout.standfirst else None
         remove_elements(doc, layout.drop)  # after the title: it may sit in a dropped header
-        paragraphs = _body_paragraphs(doc, layout)
+        drop_link_lists(doc)
+        paragraphs = tuple(drop_footer_lines(_body_paragraphs(doc, layout)))
         if not paragraphs and layout.json_ld_body and metadata.article_body:
             paragraphs = _split_body(metadata.article_body)
         paragraphs = tuple(p for p in paragraphs if not _is_boilerplate(p, layout))
+        if dek and paragraphs and not mentions(paragraphs, dek):
+            paragraphs = (dek, *paragraphs)  # a printed standfirst the rules do not cover
         if not title and not paragraphs:
             return None
         return ExtractedPage(
@@ -178,6 +192,7 @@ class SiteAdapter:
             updated=metadata.updated,
             canonical_url=metadata.canonical_url,
             language=metadata.language,
+            is_live_blog=live_blog,
         )
 
 
@@ -238,6 +253,7 @@ def _body_paragraphs(doc: HtmlElement, layout: LayoutRules) -> tuple[str, ...]:
         outermost = [c for c in containers if not any(a in matched for a in c.iterancestors())]
         paragraphs: list[str] = []
         for container in outermost:
+            drop_footer_blocks(container)
             paragraphs.extend(paragraphs_in(container, layout.paragraphs, layout.loose_text))
         if paragraphs:
             return tuple(paragraphs)
@@ -250,7 +266,7 @@ def _split_body(article_body: str) -> tuple[str, ...]:
 
 
 def _is_boilerplate(paragraph: str, layout: LayoutRules) -> bool:
-    return any(p.search(paragraph) for p in layout.drop_patterns)
+    return is_template_line(paragraph) or any(p.search(paragraph) for p in layout.drop_patterns)
 
 
 __all__ = [

@@ -33,6 +33,8 @@ _DCR = LayoutRules(
     drop=(
         *_FURNITURE,
         "//*[@data-gu-name='standfirst']//li[a][normalize-space(.)=normalize-space(a)]",
+        # Bulleted end notes: a column's standing footer, comment moderation notices.
+        "//p[span[@data-dcr-style='bullet']]",
     ),
     byline=_BYLINE,
 )
@@ -72,7 +74,7 @@ _BODY_BLOCKS = LayoutRules(
 
 GUARDIAN = SiteAdapter(
     name="guardian",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="The Guardian",
     url_patterns=(r"(theguardian\.com|guardian\.co\.uk)/",),
     layouts=(_DCR, _FRONTEND_WITH_STANDFIRST, _FRONTEND, _BODY_BLOCKS),

@@ -50,7 +50,7 @@ _STORY_CONTENT_2014 = LayoutRules(
 
 INDEPENDENT = SiteAdapter(
     name="independent",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="The Independent",
     url_patterns=(r"independent\.co\.uk/",),
     # 2014 pages also have a <div id="main">: the loose 2020 marker is tried last.

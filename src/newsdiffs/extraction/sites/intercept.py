@@ -42,7 +42,7 @@ _FIRSTLOOK_2014 = LayoutRules(
 
 THE_INTERCEPT = SiteAdapter(
     name="intercept",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="The Intercept",
     url_patterns=(r"theintercept\.com/", r"firstlook\.org/theintercept/"),
     layouts=(_WORDPRESS_2020, _POST_CONTENT_2015, _FIRSTLOOK_2014),

@@ -66,7 +66,7 @@ _ARTICLE_BODY_2012 = LayoutRules(
 
 NEW_YORK_TIMES = SiteAdapter(
     name="nytimes",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="The New York Times",
     url_patterns=(r"nytimes\.com/",),
     layouts=(_ARTICLE_BODY_SECTION, _COMPANION_COLUMNS, _STORY_BODY_TEXT, _ARTICLE_BODY_2012),

@@ -29,7 +29,7 @@ _ARTICLE = LayoutRules(
 
 RT = SiteAdapter(
     name="rt",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="RT",
     url_patterns=(r"rt\.com/", r"(de|francais|actualidad|arabic)\.rt\.com/"),
     layouts=(_ARTICLE,),

@@ -14,7 +14,7 @@ _PROMO_TEXT = (r"^(CLICK HERE|READ MORE|WATCH|LISTEN|SIGN UP|GET THE|DOWNLOAD)\b
 
 CNN = SiteAdapter(
     name="cnn",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="CNN",
     url_patterns=(on_host("cnn.com"),),
     layouts=(
@@ -46,7 +46,7 @@ CNN = SiteAdapter(
 
 FOX_NEWS = SiteAdapter(
     name="foxnews",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="Fox News",
     url_patterns=(on_host("foxnews.com"), on_host("foxbusiness.com")),
     layouts=(
@@ -58,7 +58,7 @@ FOX_NEWS = SiteAdapter(
                 "//*[contains(@class, 'article-header')]//h2[contains(@class, 'sub-headline')] | "
                 "//div[contains(@class, 'article-body')]",
             ),
-            paragraphs=". | .//p | .//h2 | .//h3 | .//blockquote",
+            paragraphs=". | .//p | .//h2 | .//h3 | .//blockquote | .//tr",
             drop=(
                 *COMMON_FURNITURE,
                 "//*[contains(@class, 'featured-video')]",
@@ -79,7 +79,7 @@ FOX_NEWS = SiteAdapter(
 
 POLITICO = SiteAdapter(
     name="politico",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="Politico",
     url_patterns=(on_host("politico.com"), on_host("politico.eu")),
     layouts=(
@@ -96,6 +96,7 @@ POLITICO = SiteAdapter(
                 "//*[contains(@class, 'ad')][not(.//p)]",
             ),
             byline=("//*[contains(@class, 'story-meta__authors')]//a",),
+            standfirst=True,
         ),
         LayoutRules(
             name="2020-eu-article-content",
@@ -111,7 +112,7 @@ POLITICO = SiteAdapter(
 
 NPR = SiteAdapter(
     name="npr",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="NPR",
     url_patterns=(on_host("npr.org"),),
     layouts=(
@@ -135,7 +136,7 @@ NPR = SiteAdapter(
 
 LA_TIMES = SiteAdapter(
     name="latimes",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="Los Angeles Times",
     url_patterns=(on_host("latimes.com"),),
     layouts=(
@@ -148,7 +149,7 @@ LA_TIMES = SiteAdapter(
                 "//*[contains(@class, 'rich-text-article-body-content')]",
                 "//article[contains(@class, 'story')]//*[contains(@class, 'rich-text-children')]",
             ),
-            drop=(*COMMON_FURNITURE, "//*[contains(@class, 'enhancement')]"),
+            drop=(*COMMON_FURNITURE, "//*[contains(@class, 'enhancement')][not(.//blockquote)]"),
             byline=("//*[contains(@class, 'author-name')]",),
         ),
         LayoutRules(
@@ -156,7 +157,9 @@ LA_TIMES = SiteAdapter(
             marker="//*[contains(@class, 'RichTextArticleBody')]",
             title=("//h1[contains(@class, 'ArticlePage-headline')]", "//h1"),
             body=("//*[contains(@class, 'RichTextArticleBody-body')]",),
-            drop=(*COMMON_FURNITURE, "//*[contains(@class, 'Enhancement')]"),
+            # Enhancements are embeds (ads, videos, promos) except pull quotes, kept as
+            # the generic extractor and the corpus annotators keep them.
+            drop=(*COMMON_FURNITURE, "//*[contains(@class, 'Enhancement')][not(.//blockquote)]"),
             byline=("//*[contains(@class, 'ArticlePage-authorName')]",),
         ),
     ),
@@ -165,7 +168,7 @@ LA_TIMES = SiteAdapter(
 
 USA_TODAY = SiteAdapter(
     name="usatoday",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="USA Today",
     url_patterns=(on_host("usatoday.com"),),
     layouts=(
@@ -201,7 +204,7 @@ USA_TODAY = SiteAdapter(
 
 NBC_NEWS = SiteAdapter(
     name="nbcnews",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="NBC News",
     url_patterns=(on_host("nbcnews.com"),),
     layouts=(
@@ -226,7 +229,7 @@ NBC_NEWS = SiteAdapter(
 
 ABC_NEWS = SiteAdapter(
     name="abcnews",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="ABC News",
     url_patterns=(on_host("abcnews.go.com"), on_host("abcnews.com")),
     layouts=(
@@ -256,7 +259,7 @@ ABC_NEWS = SiteAdapter(
 
 CBS_NEWS = SiteAdapter(
     name="cbsnews",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="CBS News",
     url_patterns=(on_host("cbsnews.com"),),
     layouts=(
@@ -282,7 +285,7 @@ CBS_NEWS = SiteAdapter(
 
 CNBC = SiteAdapter(
     name="cnbc",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="CNBC",
     url_patterns=(on_host("cnbc.com"),),
     layouts=(
@@ -308,7 +311,7 @@ CNBC = SiteAdapter(
 
 NEW_YORK_POST = SiteAdapter(
     name="nypost",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="New York Post",
     url_patterns=(on_host("nypost.com"),),
     layouts=(
@@ -331,7 +334,7 @@ NEW_YORK_POST = SiteAdapter(
 
 THE_HILL = SiteAdapter(
     name="thehill",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="The Hill",
     url_patterns=(on_host("thehill.com"),),
     layouts=(

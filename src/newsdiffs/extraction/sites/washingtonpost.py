@@ -65,7 +65,7 @@ _WORDPRESS_2014 = LayoutRules(
 
 WASHINGTON_POST = SiteAdapter(
     name="washingtonpost",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="The Washington Post",
     url_patterns=(r"washingtonpost\.com/",),
     layouts=(_PAGEBUILDER, _ARTICLE_BODY_DIV, _WORDPRESS_2014),

@@ -11,7 +11,7 @@ from newsdiffs.extraction.sites.declarative import (
 
 REUTERS = SiteAdapter(
     name="reuters",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="Reuters",
     url_patterns=(on_host("reuters.com"),),
     layouts=(
@@ -43,7 +43,7 @@ REUTERS = SiteAdapter(
 
 ASSOCIATED_PRESS = SiteAdapter(
     name="apnews",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="The Associated Press",
     url_patterns=(on_host("apnews.com"), on_host("ap.org")),
     layouts=(
@@ -80,7 +80,7 @@ ASSOCIATED_PRESS = SiteAdapter(
 
 BLOOMBERG = SiteAdapter(
     name="bloomberg",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="Bloomberg",
     url_patterns=(on_host("bloomberg.com"),),
     layouts=(
@@ -100,6 +100,7 @@ BLOOMBERG = SiteAdapter(
                 "//*[contains(@class, 'recirc')]",
             ),
             byline=("//*[contains(@class, 'Byline_author')]", "//a[@rel='author']"),
+            standfirst=True,
         ),
         LayoutRules(
             name="2018-body-copy",

@@ -11,7 +11,7 @@ from newsdiffs.extraction.sites.declarative import (
 
 AL_JAZEERA = SiteAdapter(
     name="aljazeera",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="Al Jazeera",
     url_patterns=(on_host("aljazeera.com"),),
     layouts=(
@@ -46,7 +46,7 @@ AL_JAZEERA = SiteAdapter(
 
 CBC = SiteAdapter(
     name="cbc",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="CBC News",
     url_patterns=(on_host("cbc.ca"),),
     layouts=(
@@ -74,7 +74,7 @@ CBC = SiteAdapter(
 
 TELEGRAPH = SiteAdapter(
     name="telegraph",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="The Telegraph",
     url_patterns=(on_host("telegraph.co.uk"),),
     layouts=(
@@ -101,7 +101,7 @@ TELEGRAPH = SiteAdapter(
 
 DAILY_MAIL = SiteAdapter(
     name="dailymail",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="Daily Mail",
     url_patterns=(on_host("dailymail.co.uk"),),
     layouts=(
@@ -126,7 +126,7 @@ DAILY_MAIL = SiteAdapter(
 
 SKY_NEWS = SiteAdapter(
     name="skynews",
-    version=1,
+    version=2,  # 2: loose text, footer blocks, link lists and furniture lines
     title_name="Sky News",
     url_patterns=(on_host("news.sky.com"),),
     layouts=(

@@ -15,8 +15,15 @@ from typing import Any
 
 import pytest
 from backends import BACKENDS, PG_URL
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, event, func, select, text, update
 
+from newsdiffs.core.classify import (
+    ChangeKind,
+    Classification,
+    SentenceOp,
+    SentenceOpKind,
+    SentencePosition,
+)
 from newsdiffs.errors import InputError, NotFoundError, StorageError
 from newsdiffs.models import (
     ArticleEvent,
@@ -26,6 +33,7 @@ from newsdiffs.models import (
     CheckResult,
     DiscoveryKind,
     Endpoint,
+    EventKind,
     NewVersion,
     Source,
 )
@@ -279,7 +287,7 @@ def test_times_come_back_aware_utc(store: SqlStore) -> None:
 
 def test_first_check_stores_version_check_events_and_schedule(store: SqlStore) -> None:
     article, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
-    event = ArticleEvent(article.id, at(1), "url_redirect", "from https://bbc.example/r/1")
+    event = ArticleEvent(article.id, at(1), EventKind.URL_REDIRECT, "from https://bbc.example/r/1")
     stored = store.record_check(
         result(article.id, 1, new_version("h1", 1), CheckOutcome.FIRST_VERSION, (event,), etag="e1")
     )
@@ -343,7 +351,7 @@ def test_failed_record_check_writes_nothing(store: SqlStore) -> None:
     before = store.get_article(article.id)
     bad_events = [
         (ArticleEvent(article.id, at(1), "", "empty kind violates a CHECK"),),
-        (ArticleEvent(987654, at(1), "gone", "unknown article violates the foreign key"),),
+        (ArticleEvent(987654, at(1), EventKind.GONE, "unknown article violates the foreign key"),),
     ]
     for bad in bad_events:
         with pytest.raises(StorageError):
@@ -354,6 +362,61 @@ def test_failed_record_check_writes_nothing(store: SqlStore) -> None:
     assert (
         count_rows(store, versions) == count_rows(store, checks) == count_rows(store, events) == 0
     )
+
+
+CHANGE = Classification(
+    substantive=True,
+    significance=0.42,
+    kinds=(ChangeKind.HEADLINE, ChangeKind.QUOTES),
+    operations=(
+        SentenceOp(SentenceOpKind.ADDITION, None, SentencePosition(1, 0), "", "“Né”, she said."),
+        SentenceOp(SentenceOpKind.DELETION, SentencePosition(0, 2), None, "Gone.", ""),
+        SentenceOp(
+            SentenceOpKind.EDIT, SentencePosition(0, 0), SentencePosition(0, 0), "A b", "A c"
+        ),
+    ),
+    stealth=True,
+)
+
+
+def test_classification_and_word_counts_round_trip(store: SqlStore) -> None:
+    article, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
+    store.record_check(result(article.id, 1, new_version("h1", 1)))
+    second = replace(new_version("h2", 31), classification=CHANGE, words_added=7, words_removed=2)
+    stored = store.record_check(result(article.id, 31, second))
+    assert stored is not None
+    assert stored.classification == CHANGE and (stored.words_added, stored.words_removed) == (7, 2)
+    first, read = store.versions(article.id)
+    assert first.classification is None and first.words_added is None
+    assert read == stored
+    assert store.previous_versions([read.id]) == {read.id: first}
+    assert store.latest_changes()[0][1] == stored
+
+
+def test_unreadable_stored_classification_reads_as_none(store: SqlStore) -> None:
+    article, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
+    stored = store.record_check(
+        result(article.id, 1, replace(new_version("h1", 1), classification=CHANGE))
+    )
+    assert stored is not None
+    for broken in ("not json", "[1, 2]", '{"kinds": []}', '{"operations": [1]}'):
+        with store.engine.begin() as connection:
+            connection.execute(
+                update(versions).where(versions.c.id == stored.id).values(classification=broken)
+            )
+        assert store.get_version(stored.id).classification is None, broken
+
+
+def test_events_read_back_typed_and_unknown_kinds_do_not_break(store: SqlStore) -> None:
+    article, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
+    gone = ArticleEvent(article.id, at(1), EventKind.GONE, "HTTP 410")
+    store.record_check(result(article.id, 1, events_=(gone,)))
+    with store.engine.begin() as connection:  # a kind written by another version
+        values = {"article_id": article.id, "at": at(2), "kind": "live_ticker", "detail": "x"}
+        connection.execute(events.insert().values(values))
+    read_gone, unknown = store.events(article.id)
+    assert read_gone == gone and read_gone.kind is EventKind.GONE
+    assert unknown.kind is EventKind.UNKNOWN and unknown.detail == "live_ticker: x"
 
 
 def test_record_check_for_unknown_article_raises_not_found(store: SqlStore) -> None:
@@ -446,7 +509,7 @@ def test_missing_versions_raise_not_found(store: SqlStore) -> None:
 def test_checks_newest_first_and_events_oldest_first(store: SqlStore) -> None:
     article, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
     for minutes in (10, 30, 20):
-        event = ArticleEvent(article.id, at(minutes), "returned", f"at {minutes}")
+        event = ArticleEvent(article.id, at(minutes), EventKind.RETURNED, f"at {minutes}")
         store.record_check(result(article.id, minutes, events_=(event,)))
     assert [c.checked_at for c in store.checks(article.id)] == [at(30), at(20), at(10)]
     assert [c.checked_at for c in store.checks(article.id, limit=1)] == [at(30)]

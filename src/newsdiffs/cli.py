@@ -257,6 +257,7 @@ def _runner(ctx: Context, fetcher: Fetcher) -> Runner:
         concurrency=ctx.settings.concurrency,
         batch_size=ctx.settings.batch_size,
         schedule_policy=ctx.settings.schedule_policy,
+        max_new_per_poll=ctx.settings.max_new_articles_per_poll,
     )
 
 
@@ -466,25 +467,37 @@ def extract_cmd(files: Sequence[str], url: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("files", nargs=-1, required=True)
 @click.option("--url", default="", help="The article's URL (helps site adapters).")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
-def compare(a: str, b: str, url: str, fmt: str) -> None:
-    """Would page B be recorded as a new version of page A, and why?
+def compare(files: tuple[str, ...], url: str, fmt: str) -> None:
+    """What would the tracker record for each page after the ones before it?
+
+    With two files, A and B: would B be recorded as a new version of A, and why. With more,
+    each page is judged against the history the earlier ones made (flip-flops included).
+    The verdict is the tracker's own check decision.
 
     \b
     Example:
       newsdiffs compare a.html b.html --url https://example.com/news/1 --format json
     """
-    from newsdiffs.compare import compare_pages
+    from newsdiffs.compare import DEFAULT_URL, compare_sequence
 
-    result = compare_pages(_read_html(a), _read_html(b), url or "https://example.invalid/")
+    if len(files) < 2:
+        raise InputError("compare needs at least two files")
+    results = compare_sequence([_read_html(name) for name in files], url or DEFAULT_URL)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
-    else:
+        data: object = (
+            results[0].to_json_dict()
+            if len(results) == 1
+            else [result.to_json_dict() for result in results]
+        )
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for name, result in zip(files[1:], results, strict=True):
+        prefix = f"{name}: " if len(results) > 1 else ""
         verdict = "new version" if result.new_version else "no new version"
-        click.echo(f"{verdict}: {result.reason}")
+        click.echo(f"{prefix}{verdict}: {result.reason}")
 
 
 @cli.command()

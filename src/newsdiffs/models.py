@@ -9,6 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsdiffs.core.classify import Classification
 
 
 class DiscoveryKind(enum.StrEnum):
@@ -69,6 +73,9 @@ class CheckOutcome(enum.StrEnum):
     ROBOTS_DISALLOWED = "robots_disallowed"
     NOT_AN_ARTICLE = "not_an_article"  # extraction found no title/body
     EXTRACTION_ANOMALY = "extraction_anomaly"  # body collapsed vs history: not stored
+    LIVE_BLOG = "live_blog"  # a live blog: not tracked as one article, retired
+    DUPLICATE = "duplicate"  # the same article as another tracked one (canonical URL, shortlink)
+    INTERNAL_ERROR = "internal_error"  # a bug in the check (extractor, parser, decision)
 
     @property
     def is_error(self) -> bool:
@@ -89,6 +96,7 @@ _ERROR_OUTCOMES = frozenset(
         CheckOutcome.ROBOTS_DISALLOWED,
         CheckOutcome.NOT_AN_ARTICLE,
         CheckOutcome.EXTRACTION_ANOMALY,
+        CheckOutcome.INTERNAL_ERROR,
     }
 )
 
@@ -105,6 +113,9 @@ class ExtractedPage:
     updated: datetime | None = None
     canonical_url: str | None = None  # rel=canonical / og:url as found on the page
     language: str | None = None
+    # A live blog (schema.org LiveBlogPosting, a live-page URL, a stack of timestamped
+    # posts): see newsdiffs.extraction.liveblog. What the tracker does with it is its call.
+    is_live_blog: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -143,10 +154,16 @@ class Version:
     published: datetime | None = None
     updated: datetime | None = None
     # How this version differs from the previous one (None for the first version):
-    # see newsdiffs.core.classify. classification is its JSON (to_json_dict) as text.
+    # see newsdiffs.core.classify. None too for versions stored before classifications
+    # were, or whose stored classification can no longer be read.
     significance: float | None = None
     change_kinds: tuple[str, ...] = ()
-    classification: str | None = None
+    classification: Classification | None = None
+    # Words inserted/deleted since the previous version (headline, byline and body:
+    # newsdiffs.core.word_counts), counted when the version was stored. None for the first
+    # version and for versions stored before the counts were (migration 0004).
+    words_added: int | None = None
+    words_removed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +181,25 @@ class NewVersion:
     updated: datetime | None = None
     significance: float | None = None
     change_kinds: tuple[str, ...] = ()
-    classification: str | None = None
+    classification: Classification | None = None
+    words_added: int | None = None  # newsdiffs.core.word_counts.words_changed
+    words_removed: int | None = None
+
+
+class EventKind(enum.StrEnum):
+    """What happened to an article, besides a new version (``ArticleEvent.kind``)."""
+
+    GONE = "gone"  # answered 404/410
+    RETURNED = "returned"  # answered again after being gone
+    REDIRECTED = "redirected"  # now redirects to a different article
+    URL_REDIRECT = "url_redirect"  # redirects to a new URL of the same article (an alias)
+    EXTRACTION_ANOMALY = "extraction_anomaly"  # body collapsed vs history: not stored
+    RETIRED = "retired"  # the interval reached the retirement limit: no more checks
+    DUPLICATE = "duplicate"  # the page's canonical URL belongs to another article
+    LIVE_BLOG = "live_blog"  # the page is a live blog: not tracked as one article
+    # Read back for a stored kind this version does not know (written by a newer one):
+    # the stored kind is kept at the start of the event's detail. Never written.
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -186,13 +221,31 @@ class ArticleEvent:
 
     article_id: int
     at: datetime
-    kind: str  # "gone", "redirected", "returned", "url_redirect", "extraction_anomaly", "retired"
+    kind: EventKind
     detail: str = ""
 
 
 @dataclass(frozen=True)
+class LatestVersionUpdate:
+    """A rewrite of the latest version's text, written with the check that decided it.
+
+    Same capture, same number: only its text identity changes, when the stored page
+    re-extracted today gives today's text (an extractor upgrade) or when the stored hash
+    predates today's hash rule. Applied only while the latest version still has
+    ``expected_hash`` (a concurrent check may have moved on).
+    """
+
+    expected_hash: str
+    content_hash: str
+    # None keeps the stored text (only the hash is brought up to date).
+    title: str | None = None
+    paragraphs: tuple[str, ...] | None = None
+    extractor: str | None = None
+
+
+@dataclass(frozen=True)
 class CheckResult:
-    """Everything one check writes, in one transaction."""
+    """Everything one check writes, in one transaction (newsdiffs.core.decision decides it)."""
 
     check: Check
     new_version: NewVersion | None = None
@@ -200,5 +253,13 @@ class CheckResult:
     status: ArticleStatus = ArticleStatus.ACTIVE
     next_check_at: datetime | None = None
     check_interval: timedelta = timedelta(0)
+    # Validators: by default None keeps the stored value. With replace_validators they are
+    # written as given (None clears): validators belong to the URL that sent them.
     etag: str | None = None
     last_modified: str | None = None
+    replace_validators: bool = False
+    aliases: tuple[str, ...] = ()  # more URLs of this article (redirect target, canonical)
+    # The article has no version and is the same as this one: it is merged into it (its URLs
+    # become that article's aliases, the check and events are recorded there, its row goes).
+    merge_into: int | None = None
+    latest_update: LatestVersionUpdate | None = None

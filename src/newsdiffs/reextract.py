@@ -4,7 +4,9 @@ Every version keeps the page exactly as fetched, so when an extractor improves, 
 re-extracted in place: the version keeps its number and capture time, only its text, hash
 and ``extractor`` change. Nothing here creates a version, so an extractor change is never
 reported as an edit. Consecutive versions whose re-extracted text is identical are counted
-(``now_identical``): those were differences the old extractor invented.
+(``now_identical``): those were differences the old extractor invented. Text and identity
+come from :func:`newsdiffs.content.page_content`, as in every check, so re-extracted
+versions also carry today's hash.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from newsdiffs.core.normalize import content_hash, normalize_paragraphs, normalize_text
+from newsdiffs.content import Extract, page_content
 from newsdiffs.extraction import extract
 from newsdiffs.models import Article
 from newsdiffs.storage.base import Store
@@ -36,24 +38,28 @@ class ReextractReport:
         )
 
 
-def reextract_article(store: Store, article: Article, report: ReextractReport) -> None:
+def reextract_article(
+    store: Store, article: Article, report: ReextractReport, extractor: Extract = extract
+) -> None:
     previous_hash: str | None = None
     for version in store.versions(article.id):
         report.versions += 1
-        page = extract(store.raw_html(version.id), article.url)
-        paragraphs = normalize_paragraphs(page.paragraphs)
-        title = normalize_text(page.title)
-        if not paragraphs:
+        content = page_content(store.raw_html(version.id), article.url, extractor)
+        if content is None:
             report.empty += 1
             previous_hash = version.content_hash
             continue
-        new_hash = content_hash(title, paragraphs)
-        if new_hash != version.content_hash or page.extractor != version.extractor:
-            store.update_version_text(version.id, title, paragraphs, new_hash, page.extractor)
-            report.changed += new_hash != version.content_hash
-        if new_hash == previous_hash:
+        extractor_name = content.page.extractor
+        if content.hash != version.content_hash or extractor_name != version.extractor:
+            store.update_version_text(
+                version.id, content.title, content.paragraphs, content.hash, extractor_name
+            )
+            # A hash stored under the old rule for the same text is not new text.
+            report.changed += not content.is_text_of(version.content_hash)
+        # The tracker's rule for "the same text as the version before" (either hash rule).
+        if content.is_text_of(previous_hash):
             report.now_identical += 1
-        previous_hash = new_hash
+        previous_hash = content.hash
 
 
 def reextract(

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from newsdiffs.core.decision import VersionHistory
 from newsdiffs.models import (
     Article,
     ArticleEvent,
     Check,
     CheckResult,
+    EventKind,
     Source,
     Version,
 )
@@ -29,6 +31,14 @@ class EndpointState:
     last_polled_at: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class PollIntake:
+    """What ``Store.record_poll`` did: articles added, and new URLs left for a later poll."""
+
+    new_articles: int
+    deferred: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,24 @@ class Store(Protocol):
 
     def endpoint_state(self, url: str) -> EndpointState: ...
     def save_endpoint_state(self, state: EndpointState) -> None: ...
+    def record_poll(
+        self,
+        state: EndpointState,
+        source: str,
+        urls: Sequence[str],
+        now: datetime,
+        policy: str = "newssniffer",
+        max_new: int | None = None,
+    ) -> PollIntake:
+        """Track the new ones of ``urls`` (canonical) for ``source`` and save ``state``, in
+        ONE transaction: the endpoint's validators are never stored without the links they
+        vouch for, so a tracker killed mid-poll reads the listing again on restart.
+
+        At most ``max_new`` articles are added (None: all); when new URLs are left over
+        (``deferred``), ``state`` is saved without its validators so that the next poll
+        reads the listing again and takes the next ones.
+        """
+        ...
 
     # --- articles ----------------------------------------------------------------
     def add_article(
@@ -102,10 +130,13 @@ class Store(Protocol):
 
     # --- checks and versions -----------------------------------------------------
     def record_check(self, result: CheckResult) -> Version | None:
-        """Write the check, its version (if any), events and the schedule in ONE transaction.
+        """Write everything a check decided in ONE transaction: the check, its version (if
+        any), events, aliases, the latest version's rewritten text, validators and the
+        schedule (or the merge of an article without versions into another).
 
         Idempotent for versions: if ``result.new_version`` has the same content hash as the
-        article's latest version it is not stored again. Returns the stored Version or None.
+        article's latest version it is not stored again, and the check is recorded as
+        ``unchanged``. A hidden article stays hidden. Returns the stored Version or None.
         """
         ...
 
@@ -132,6 +163,12 @@ class Store(Protocol):
 
     def hash_counts(self, article_id: int) -> dict[str, int]:
         """How many times each content hash appears in the article's history."""
+        ...
+
+    def version_history(self, article_id: int) -> VersionHistory:
+        """What a changed check needs of the history, in one read: the latest version, how
+        many versions have each hash and every version's body word count (counted in the
+        database: no version's text but the latest is loaded)."""
         ...
 
     def checks(self, article_id: int, limit: int = 50) -> list[Check]: ...
@@ -178,7 +215,7 @@ class Store(Protocol):
         """
         ...
 
-    def event_counts(self, kind: str, since: datetime | None = None) -> dict[str, int]:
+    def event_counts(self, kind: EventKind, since: datetime | None = None) -> dict[str, int]:
         """Source name -> how many events of ``kind`` its articles had (since ``since``)."""
         ...
 
@@ -200,6 +237,7 @@ __all__ = [
     "HIGHLIGHT_END",
     "HIGHLIGHT_START",
     "EndpointState",
+    "PollIntake",
     "SearchHit",
     "Sequence",
     "Store",

@@ -1,41 +1,69 @@
 """The body of ``record_check``: everything one check writes, on one open transaction.
 
-Core statements only (no ORM): this runs for every check the tracker makes.
+Core statements only (no ORM): this runs for every check the tracker makes. What is written
+is what :func:`newsdiffs.core.decision.decide_check` decided, with two guards only the
+database can give:
+
+- a hidden article stays hidden, whatever a check (even one in flight when it was hidden)
+  decided: the status is never changed from ``hidden`` here;
+- a check never claims a version it did not store: when the latest version already has the
+  new version's hash (another tracker stored it meanwhile), the check is recorded as
+  ``unchanged``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Integer, Text, bindparam, func, select, update
+from sqlalchemy import Integer, Text, bindparam, case, delete, func, literal, null, select, update
 from sqlalchemy.engine import Connection, CursorResult
 
 from newsdiffs.errors import NotFoundError, StorageError
-from newsdiffs.models import CheckResult, Version
+from newsdiffs.models import ArticleStatus, CheckOutcome, CheckResult, LatestVersionUpdate, Version
 from newsdiffs.storage.convert import check_values, event_values, stored_version, version_values
 from newsdiffs.storage.driver import driver_statement
-from newsdiffs.storage.schema import UTCDateTime, articles, checks, events, versions
+from newsdiffs.storage.schema import (
+    UTCDateTime,
+    article_aliases,
+    articles,
+    checks,
+    events,
+    versions,
+)
 
+_HIDDEN = ArticleStatus.HIDDEN.value
 _LATEST_VERSION = (
-    select(versions.c.number, versions.c.content_hash)
+    select(versions.c.id, versions.c.number, versions.c.content_hash)
     .where(versions.c.article_id == bindparam("article_id"))
     .order_by(versions.c.number.desc())
     .limit(1)
 )
 # One static statement for every check, so SQLAlchemy compiles it once. A NULL parameter
 # keeps the stored value: a check that learnt no validator (error, timeout) keeps the old
-# etag, and a check without a new version keeps count, title and last change.
+# etag, and a check without a new version keeps count, title and last change. With
+# clear_validators a NULL validator clears the stored one instead.
 _UPDATE_ARTICLE = (
     update(articles)
     .where(articles.c.id == bindparam("target_id"))
     .values(
-        status=bindparam("new_status"),
+        status=case(
+            (articles.c.status == literal(_HIDDEN), articles.c.status),
+            else_=bindparam("new_status", type_=Text()),
+        ),
         next_check_at=bindparam("new_next_check_at", type_=UTCDateTime()),
         check_interval_s=bindparam("new_check_interval_s"),
         last_checked_at=bindparam("new_last_checked_at", type_=UTCDateTime()),
-        etag=func.coalesce(bindparam("new_etag", type_=Text()), articles.c.etag),
+        etag=func.coalesce(
+            bindparam("new_etag", type_=Text()),
+            case((bindparam("clear_etag", type_=Integer()) == 1, null()), else_=articles.c.etag),
+        ),
         last_modified=func.coalesce(
-            bindparam("new_last_modified", type_=Text()), articles.c.last_modified
+            bindparam("new_last_modified", type_=Text()),
+            case(
+                (bindparam("clear_last_modified", type_=Integer()) == 1, null()),
+                else_=articles.c.last_modified,
+            ),
         ),
         version_count=func.coalesce(
             bindparam("new_version_count", type_=Integer()), articles.c.version_count
@@ -63,26 +91,44 @@ def inserted_id(result: CursorResult[Any]) -> int:
 
 
 def latest_version_row(connection: Connection, article_id: int) -> Any:
-    """(number, content_hash) of the article's latest version, or None."""
+    """(id, number, content_hash) of the article's latest version, or None."""
     return connection.execute(_LATEST_VERSION, {"article_id": article_id}).first()
 
 
 def write_check(connection: Connection, result: CheckResult) -> Version | None:
-    """Write check, version (unless its hash is the latest's), events and schedule.
+    """Write check, version (unless its hash is the latest's), events, aliases, the latest
+    version's re-extracted text and the schedule; or merge the article into another.
 
     The caller owns the transaction. Raises NotFoundError for an unknown article.
     """
     article_id = result.check.article_id
+    if result.merge_into is not None and _merge(connection, article_id, result.merge_into):
+        _write_rows(connection, _moved_to(result, result.merge_into))
+        return None
+
     new = result.new_version
+    new_title: str | None = None
+    latest = None
+    if new is not None or result.latest_update is not None:
+        latest = latest_version_row(connection, article_id)
+    rewrite = result.latest_update
+    if rewrite is not None and latest is not None and latest.content_hash == rewrite.expected_hash:
+        new_title = _update_latest(connection, latest.id, rewrite)
+        latest = latest_version_row(connection, article_id)
     number: int | None = None
     if new is not None:
-        latest = latest_version_row(connection, article_id)
         if latest is None:
             number = 1
         elif latest.content_hash != new.content_hash:
             number = latest.number + 1
+        else:
+            # Another check stored this text first: record what this one really did.
+            check = replace(result.check, outcome=CheckOutcome.UNCHANGED, detail="already stored")
+            result = replace(result, check=check, new_version=None)
+            new = None
 
     stored_new = new is not None and number is not None
+    clear_validators = 1 if result.replace_validators else 0
     changes = {
         "target_id": article_id,
         "new_status": result.status.value,
@@ -90,9 +136,11 @@ def write_check(connection: Connection, result: CheckResult) -> Version | None:
         "new_check_interval_s": result.check_interval.total_seconds(),
         "new_last_checked_at": result.check.checked_at,
         "new_etag": result.etag,
+        "clear_etag": clear_validators,
         "new_last_modified": result.last_modified,
+        "clear_last_modified": clear_validators,
         "new_version_count": number if stored_new else None,
-        "new_title": new.title if new is not None and stored_new else None,
+        "new_title": new.title if new is not None and stored_new else new_title,
         "new_last_changed_at": new.captured_at if new is not None and stored_new else None,
     }
     dialect = connection.dialect
@@ -104,7 +152,75 @@ def write_check(connection: Connection, result: CheckResult) -> Version | None:
         inserted = connection.execute(_INSERT_VERSION, version_values(article_id, number, new))
         version_id = inserted_id(inserted)
         stored = stored_version(version_id, article_id, number, new)
-    driver_statement(_INSERT_CHECK, dialect).execute(connection, check_values(result.check))
+    for url in result.aliases:
+        _add_alias(connection, article_id, url)
+    _write_rows(connection, result)
+    return stored
+
+
+def _write_rows(connection: Connection, result: CheckResult) -> None:
+    driver_statement(_INSERT_CHECK, connection.dialect).execute(
+        connection, check_values(result.check)
+    )
     if result.events:
         connection.execute(_INSERT_EVENT, [event_values(event) for event in result.events])
-    return stored
+
+
+def _update_latest(
+    connection: Connection, version_id: int, rewrite: LatestVersionUpdate
+) -> str | None:
+    """Rewrite the latest version's text (or only its hash); the new title, if rewritten
+    (the article shows its latest version's title)."""
+    values: dict[str, Any] = {"content_hash": rewrite.content_hash}
+    if rewrite.title is not None and rewrite.paragraphs is not None:
+        values["title"] = rewrite.title
+        values["paragraphs"] = list(rewrite.paragraphs)
+    if rewrite.extractor is not None:
+        values["extractor"] = rewrite.extractor
+    connection.execute(update(versions).where(versions.c.id == version_id).values(values))
+    return rewrite.title if "title" in values else None
+
+
+def _add_alias(connection: Connection, article_id: int, url: str) -> None:
+    """Map ``url`` to the article, unless some article already has it (as URL or alias)."""
+    known = connection.execute(
+        select(articles.c.id)
+        .where(articles.c.url == url)
+        .union_all(select(article_aliases.c.article_id).where(article_aliases.c.url == url))
+    ).first()
+    if known is None:
+        connection.execute(article_aliases.insert().values(url=url, article_id=article_id))
+
+
+def _merge(connection: Connection, article_id: int, owner_id: int) -> bool:
+    """Fold an article without versions into ``owner_id``: its URL and aliases become the
+    owner's aliases and its row (with its checks and events) goes. False, and nothing
+    written, when it has a version by now, is hidden, or the owner is gone."""
+    row = connection.execute(
+        select(articles.c.url, articles.c.status).where(articles.c.id == article_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no article with id {article_id}")
+    owner = connection.execute(select(articles.c.id).where(articles.c.id == owner_id)).first()
+    has_version = connection.execute(
+        select(versions.c.id).where(versions.c.article_id == article_id).limit(1)
+    ).first()
+    if owner is None or has_version is not None or row.status == _HIDDEN:
+        return False
+    connection.execute(
+        update(article_aliases)
+        .where(article_aliases.c.article_id == article_id)
+        .values(article_id=owner_id)
+    )
+    connection.execute(delete(articles).where(articles.c.id == article_id))
+    _add_alias(connection, owner_id, row.url)
+    return True
+
+
+def _moved_to(result: CheckResult, owner_id: int) -> CheckResult:
+    """The check and events of a merged article, recorded on the article it merged into."""
+    return replace(
+        result,
+        check=replace(result.check, article_id=owner_id),
+        events=tuple(replace(event, article_id=owner_id) for event in result.events),
+    )

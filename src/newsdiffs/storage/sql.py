@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from newsdiffs.core.decision import VersionHistory
 from newsdiffs.errors import InputError, NotFoundError, StorageError
 from newsdiffs.models import (
     Article,
@@ -25,11 +26,12 @@ from newsdiffs.models import (
     ArticleStatus,
     Check,
     CheckResult,
+    EventKind,
     Source,
     Version,
 )
 from newsdiffs.storage import queries as q
-from newsdiffs.storage.base import EndpointState, SearchHit, Store, Totals
+from newsdiffs.storage.base import EndpointState, PollIntake, SearchHit, Store, Totals
 from newsdiffs.storage.convert import (
     VERSION_COLUMNS,
     article_from_row,
@@ -44,6 +46,7 @@ from newsdiffs.storage.convert import (
 from newsdiffs.storage.driver import driver_statement
 from newsdiffs.storage.engine import writer
 from newsdiffs.storage.fulltext import search_versions
+from newsdiffs.storage.intake import new_article_values, write_endpoint_state, write_poll
 from newsdiffs.storage.recording import inserted_id, write_check
 from newsdiffs.storage.schema import (
     article_aliases,
@@ -54,6 +57,21 @@ from newsdiffs.storage.schema import (
     kind_pattern,
     sources,
     versions,
+)
+
+# Body words of each version without loading its text: stored paragraphs are normalised
+# (single spaces, no empty paragraph) and kept as compact JSON, so a paragraph's words are
+# its spaces plus one. Agrees with core.anomaly.word_count on every normalised body.
+_PARAGRAPHS_TEXT = cast(versions.c.paragraphs, Text)
+_HASHES_AND_WORDS = (
+    select(
+        versions.c.content_hash,
+        func.length(_PARAGRAPHS_TEXT)
+        - func.length(func.replace(_PARAGRAPHS_TEXT, " ", ""))
+        + func.json_array_length(versions.c.paragraphs),
+    )
+    .where(versions.c.article_id == bindparam("article_id"))
+    .order_by(versions.c.number)
 )
 
 
@@ -149,17 +167,32 @@ class SqlStore:
         return EndpointState(url) if row is None else endpoint_state_from_row(row)
 
     def save_endpoint_state(self, state: EndpointState) -> None:
-        values = {
-            "last_polled_at": state.last_polled_at,
-            "etag": state.etag,
-            "last_modified": state.last_modified,
-        }
         with self._writing() as connection:
-            changed = connection.execute(
-                update(endpoint_state).where(endpoint_state.c.url == state.url).values(values)
-            )
-            if changed.rowcount == 0:
-                connection.execute(insert(endpoint_state).values(url=state.url, **values))
+            write_endpoint_state(connection, state)
+
+    def record_poll(
+        self,
+        state: EndpointState,
+        source: str,
+        urls: Sequence[str],
+        now: datetime,
+        policy: str = "newssniffer",
+        max_new: int | None = None,
+    ) -> PollIntake:
+        """New articles and the endpoint state in one transaction (see Store.record_poll)."""
+        arguments = (state, source, urls, now, policy, max_new)
+        try:
+            with self._writer.begin() as connection:
+                return write_poll(connection, *arguments)
+        except IntegrityError:
+            pass  # another writer added one of these URLs meanwhile: once more, it is known
+        except SQLAlchemyError as error:
+            raise StorageError(f"recording a poll failed: {describe_error(error)}") from error
+        try:
+            with self._writer.begin() as connection:
+                return write_poll(connection, *arguments)
+        except SQLAlchemyError as error:
+            raise StorageError(f"recording a poll failed: {describe_error(error)}") from error
 
     # --- articles ----------------------------------------------------------------------
     def add_article(
@@ -184,17 +217,7 @@ class SqlStore:
         article = Article(
             id=0, source=source, url=url, first_seen=now, next_check_at=now, schedule_policy=policy
         )
-        values = {
-            "source": source,
-            "url": url,
-            "first_seen": now,
-            "status": article.status.value,
-            "next_check_at": now,
-            "check_interval_s": 0.0,
-            "version_count": 0,
-            "title": "",
-            "schedule_policy": policy,
-        }
+        values = new_article_values(source, url, now, policy)
         inserted = connection.execute(insert(articles).values(values))
         return replace(article, id=inserted_id(inserted)), True
 
@@ -342,6 +365,19 @@ class SqlStore:
             rows = connection.execute(q.HASH_COUNTS, {"article_id": article_id})
             return {content_hash: n for content_hash, n in rows}
 
+    def version_history(self, article_id: int) -> VersionHistory:
+        with self._reading() as connection:
+            row = connection.execute(q.LATEST_VERSION, {"article_id": article_id}).first()
+            counted = connection.execute(_HASHES_AND_WORDS, {"article_id": article_id}).all()
+        hash_counts: dict[str, int] = {}
+        for content_hash, _words in counted:
+            hash_counts[content_hash] = hash_counts.get(content_hash, 0) + 1
+        return VersionHistory(
+            latest=None if row is None else version_from_row(row),
+            hash_counts=hash_counts,
+            word_counts=tuple(int(words or 0) for _hash, words in counted),
+        )
+
     def checks(self, article_id: int, limit: int = 50) -> list[Check]:
         """Newest first."""
         with self._reading() as connection:
@@ -396,7 +432,7 @@ class SqlStore:
         split = len(VERSION_COLUMNS)
         return [(article_from_row(row[split:]), version_from_row(row[:split])) for row in rows]
 
-    def event_counts(self, kind: str, since: datetime | None = None) -> dict[str, int]:
+    def event_counts(self, kind: EventKind, since: datetime | None = None) -> dict[str, int]:
         statement = (
             select(articles.c.source, func.count())
             .join(events, events.c.article_id == articles.c.id)

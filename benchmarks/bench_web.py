@@ -2,9 +2,10 @@
 
 Builds (once, cached by size) a SQLite database of 100,000 articles with 1,000,000 versions
 (``--quick``: 10,000 / 100,000) by bulk SQL inserts into the migrated schema, each change
-classified as the tracker does (``classify_versions``), then ANALYZE (as ``PRAGMA optimize``
-would), then requests pages in-process (Starlette TestClient, no network) and reports
-p50/p95 milliseconds. Target: p95 under 50 ms for each page.
+classified and its words counted as the tracker does (``classify_versions``,
+``words_changed``), then ANALYZE (as ``PRAGMA optimize`` would), then requests pages
+in-process (Starlette TestClient, no network) and reports p50/p95 milliseconds. Target:
+p95 under 50 ms for each page.
 
     python benchmarks/bench_web.py [--quick] [--samples N] [--db PATH]
 
@@ -32,9 +33,10 @@ from fastapi.testclient import TestClient
 
 from newsdiffs.clock import ManualClock
 from newsdiffs.core.classify import classify_versions
+from newsdiffs.core.word_counts import words_changed
 from newsdiffs.settings import Settings
 from newsdiffs.storage import open_store
-from newsdiffs.storage.convert import compress, join_kinds
+from newsdiffs.storage.convert import classification_json, compress, join_kinds
 from newsdiffs.web import create_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -93,7 +95,7 @@ def rows(
         at = first_seen
         versions = []
         for number in range(1, versions_per_article + 1):
-            classified: tuple[float | None, str | None, str | None] = (None, None, None)
+            classified: Classified = (None, None, None, None, None)
             if number > 1:
                 old_title, old_paragraphs = title, paragraphs
                 paragraphs = edit(paragraphs, rng)
@@ -140,13 +142,18 @@ def rows(
         yield article, versions
 
 
+# significance, change_kinds, classification, words_added, words_removed
+Classified = tuple[float | None, str | None, str | None, int | None, int | None]
+
+
 def classification_columns(
     a_title: str, a_paragraphs: list[str], b_title: str, b_paragraphs: list[str]
-) -> tuple[float | None, str | None, str | None]:
-    """significance, change_kinds and classification, as the tracker stores them."""
+) -> Classified:
+    """The columns the tracker stores with a version about the change that produced it."""
     change = classify_versions(a_title, a_paragraphs, b_title, b_paragraphs)
     kinds = [str(kind) for kind in change.kinds]
-    return change.significance, join_kinds(kinds), json.dumps(change.to_json_dict())
+    added, removed = words_changed(change, a_title, b_title)
+    return change.significance, join_kinds(kinds), classification_json(change), added, removed
 
 
 def build(path: Path, articles: int, versions_per_article: int) -> None:
@@ -189,7 +196,7 @@ def flush(
     db: sqlite3.Connection, articles: list[tuple[Any, ...]], versions: list[tuple[Any, ...]]
 ) -> None:
     db.executemany(f"INSERT INTO articles VALUES ({', '.join('?' * 14)})", articles)
-    db.executemany(f"INSERT INTO versions VALUES ({', '.join('?' * 15)})", versions)
+    db.executemany(f"INSERT INTO versions VALUES ({', '.join('?' * 17)})", versions)
     db.commit()
     articles.clear()
     versions.clear()
@@ -219,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     articles = 10_000 if args.quick else 100_000
     per_article = 10
-    path = Path(args.db) if args.db else Path(tempfile.gettempdir()) / f"bench_web3_{articles}.db"
+    path = Path(args.db) if args.db else Path(tempfile.gettempdir()) / f"bench_web4_{articles}.db"
     if not path.exists():
         started = time.perf_counter()
         build(path, articles, per_article)

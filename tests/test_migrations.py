@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from backends import BACKENDS, PG_URL
 from sqlalchemy import Engine, inspect, text
 
+from newsdiffs.core.classify import classify_versions
 from newsdiffs.errors import StorageError
 from newsdiffs.models import Check, CheckOutcome, CheckResult, NewVersion
 from newsdiffs.storage import SqlStore, open_store
@@ -114,6 +115,35 @@ def test_schema_module_matches_the_migrations(empty_engine: Engine) -> None:
         )
         differences = compare_metadata(context, metadata)
     assert differences == []
+
+
+def test_word_counts_migration_keeps_rows_and_leaves_old_ones_uncounted(
+    empty_engine: Engine,
+) -> None:
+    """0004 down and up again: the versions and classifications stay, counts read None."""
+    upgrade_to_head(empty_engine)
+    store = SqlStore(empty_engine)
+    article, _ = store.add_article("bbc", "https://bbc.example/1", NOW)
+    change = classify_versions("Title", ("Old words.",), "Title", ("New words here.",))
+    version = NewVersion(
+        NOW,
+        "Title",
+        ("New words here.",),
+        "h",
+        "generic@1",
+        b"<p>x</p>",
+        classification=change,
+        words_added=2,
+        words_removed=1,
+    )
+    check = Check(article.id, NOW, CheckOutcome.NEW_VERSION)
+    store.record_check(CheckResult(check=check, new_version=version, next_check_at=NOW))
+    downgrade_to(empty_engine, "0003")
+    assert "words_added" not in {c["name"] for c in inspect(empty_engine).get_columns("versions")}
+    upgrade_to_head(empty_engine)
+    [stored] = store.versions(article.id)
+    assert stored.classification == change
+    assert (stored.words_added, stored.words_removed) == (None, None)
 
 
 def test_open_store_twice_keeps_data(tmp_path: Path) -> None:

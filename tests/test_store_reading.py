@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from newsdiffs.core.classify import ChangeKind
+from newsdiffs.core.classify import ChangeKind, Classification
 from newsdiffs.models import (
     ArticleEvent,
     Check,
     CheckOutcome,
     CheckResult,
+    EventKind,
     NewVersion,
 )
 from newsdiffs.storage import SqlStore, fulltext, open_store
@@ -55,7 +56,9 @@ def record(
         raw_html=b"<html></html>",
         significance=0.5 if kinds else None,
         change_kinds=kinds,
-        classification='{"kinds": []}' if kinds else None,
+        classification=Classification(True, 0.5, tuple(map(ChangeKind, kinds)), (), False)
+        if kinds
+        else None,
     )
     check = Check(article_id, at(minutes), CheckOutcome.NEW_VERSION)
     store.record_check(
@@ -101,12 +104,14 @@ def test_event_counts_per_source_since(store: SqlStore) -> None:
     bbc, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
     cnn, _ = store.add_article("cnn", "https://cnn.example/1", at(0))
     for article, minutes in ((bbc, 0), (bbc, 60), (cnn, 120)):
-        anomaly = ArticleEvent(article.id, at(minutes), "extraction_anomaly", "body collapsed")
+        anomaly = ArticleEvent(
+            article.id, at(minutes), EventKind.EXTRACTION_ANOMALY, "body collapsed"
+        )
         check = Check(article.id, at(minutes), CheckOutcome.EXTRACTION_ANOMALY)
         store.record_check(CheckResult(check=check, events=(anomaly,)))
-    assert store.event_counts("extraction_anomaly") == {"bbc": 2, "cnn": 1}
-    assert store.event_counts("extraction_anomaly", since=at(30)) == {"bbc": 1, "cnn": 1}
-    assert store.event_counts("gone") == {}
+    assert store.event_counts(EventKind.EXTRACTION_ANOMALY) == {"bbc": 2, "cnn": 1}
+    assert store.event_counts(EventKind.EXTRACTION_ANOMALY, since=at(30)) == {"bbc": 1, "cnn": 1}
+    assert store.event_counts(EventKind.GONE) == {}
 
 
 def _plan(store: SqlStore, call: Any, marker: str) -> str:

@@ -1,10 +1,9 @@
-"""Lists read the classification the tracker stored: label and score next to each change,
-the kind filter in SQL, a computed fallback for versions stored without one, and extraction
-anomalies in /healthz."""
+"""Lists read the classification and word counts the tracker stored: label, score and size
+next to each change, the kind filter in SQL, a computed fallback for versions stored without
+them, and extraction anomalies in /healthz."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 from web_seed import (
     KERRY_V1,
-    KERRY_V1_TITLE,
     KERRY_V2,
     KERRY_V2_TITLE,
     START,
@@ -26,11 +24,19 @@ from web_seed import (
     seed,
 )
 
-from newsdiffs.core.classify import classify_versions
+from newsdiffs.core.classify import (
+    ChangeKind,
+    Classification,
+    SentenceOp,
+    SentenceOpKind,
+    SentencePosition,
+    classify_versions,
+)
 from newsdiffs.core.diffing import diff_versions
-from newsdiffs.models import ArticleEvent, Check, CheckOutcome, CheckResult, NewVersion
+from newsdiffs.core.word_counts import text_words_changed
+from newsdiffs.models import ArticleEvent, Check, CheckOutcome, CheckResult, EventKind, NewVersion
 from newsdiffs.web import create_app
-from newsdiffs.web.summaries import KIND_LABELS, stored_summary, words_changed
+from newsdiffs.web.summaries import KIND_LABELS, stored_summary
 
 
 @pytest.fixture
@@ -59,8 +65,13 @@ def test_seeded_versions_carry_their_classification(seeded: Seeded) -> None:
     expected = classify_versions(first.title, KERRY_V1, second.title, KERRY_V2)
     assert second.significance == expected.significance
     assert second.change_kinds == tuple(kind.value for kind in expected.kinds)
-    assert second.classification is not None
-    assert json.loads(second.classification) == expected.to_json_dict()
+    assert second.classification == expected
+    diff = diff_versions(first.title, KERRY_V1, second.title, KERRY_V2)
+    headline = text_words_changed(first.title, second.title)
+    assert (second.words_added, second.words_removed) == (
+        diff.words_inserted + headline[0],
+        diff.words_deleted + headline[1],
+    )
 
 
 def test_article_page_shows_label_and_score(seeded: Seeded) -> None:
@@ -68,8 +79,7 @@ def test_article_page_shows_label_and_score(seeded: Seeded) -> None:
     assert second.significance is not None and second.change_kinds
     text = text_of(client_for(seeded).get(f"/articles/{seeded.kerry_id}").text)
     assert f"{label_of(second.change_kinds[0])} score {second.significance:.2f}" in text
-    diff = diff_versions(KERRY_V1_TITLE, KERRY_V1, KERRY_V2_TITLE, KERRY_V2)
-    assert f"+{diff.words_inserted} / −{diff.words_deleted} words" in text
+    assert f"+{second.words_added} / −{second.words_removed} words" in text
 
 
 def test_latest_changes_show_label_and_score_of_every_row(seeded: Seeded) -> None:
@@ -85,16 +95,18 @@ def test_the_stored_classification_is_what_lists_show(seeded: Seeded) -> None:
     """A stored classification unlike what diffing would give proves nothing is recomputed."""
     previous = seeded.store.latest_version(seeded.three_id)
     assert previous is not None
-    made_up = {
-        "substantive": True,
-        "significance": 0.777,
-        "kinds": ["quotes"],
-        "stealth": True,
-        "operations": [
-            {"op": "addition", "a": None, "b": [0, 0], "a_text": "", "b_text": "one two three"},
-            {"op": "edit", "a": [1, 0], "b": [1, 0], "a_text": "x y", "b_text": "x z w"},
-        ],
-    }
+    made_up = Classification(
+        substantive=True,
+        significance=0.777,
+        kinds=(ChangeKind.QUOTES,),
+        operations=(
+            SentenceOp(SentenceOpKind.ADDITION, None, SentencePosition(0, 0), "", "one two"),
+            SentenceOp(
+                SentenceOpKind.EDIT, SentencePosition(1, 0), SentencePosition(1, 0), "x", "z"
+            ),
+        ),
+        stealth=True,
+    )
     at = START + timedelta(days=1, hours=5)
     version = NewVersion(
         captured_at=at,
@@ -105,7 +117,9 @@ def test_the_stored_classification_is_what_lists_show(seeded: Seeded) -> None:
         raw_html=b"<html></html>",
         significance=0.777,
         change_kinds=("quotes",),
-        classification=json.dumps(made_up),
+        classification=made_up,
+        words_added=5,  # not what the operations give: proves lists read the stored counts
+        words_removed=1,
     )
     check = Check(seeded.three_id, at, CheckOutcome.NEW_VERSION)
     seeded.store.record_check(CheckResult(check=check, new_version=version))
@@ -149,18 +163,38 @@ def test_kind_filter_follows_the_stored_kinds(seeded: Seeded) -> None:
             assert kind in version.change_kinds
 
 
-def test_words_from_operations_match_the_diff() -> None:
-    change = classify_versions("t", KERRY_V1, "t", KERRY_V2)
-    diff = diff_versions("t", KERRY_V1, "t", KERRY_V2)
-    operations = change.to_json_dict()["operations"]
-    assert words_changed(operations) == (diff.words_inserted, diff.words_deleted)
+def test_a_headline_only_change_counts_the_headline_words(seeded: Seeded) -> None:
+    """It read "+0 / −0 words": only body words were counted."""
+    before = seeded.store.latest_version(seeded.three_id)
+    assert before is not None
+    at = START + timedelta(days=1, hours=6)
+    title = before.title + " after a long night"
+    record(seeded.store, seeded.three_id, at, title, before.paragraphs)
+    stored = seeded.store.latest_version(seeded.three_id)
+    assert stored is not None and (stored.words_added, stored.words_removed) == (4, 0)
+    text = text_of(client_for(seeded).get(f"/articles/{seeded.three_id}").text)
+    assert "Headline changed score" in text and "+4 / −0 words" in text
 
 
-def test_unreadable_stored_classification_falls_back(seeded: Seeded) -> None:
+def test_versions_stored_before_word_counts_are_counted_from_the_classification(
+    seeded: Seeded,
+) -> None:
+    first, second = seeded.store.versions(seeded.kerry_id)
+    uncounted = replace(second, words_added=None, words_removed=None)
+    summary = stored_summary(first, uncounted)
+    assert summary is not None
+    assert (summary.words_inserted, summary.words_deleted) == (
+        second.words_added,
+        second.words_removed,
+    )
+
+
+def test_versions_without_a_stored_classification_have_no_stored_summary(
+    seeded: Seeded,
+) -> None:
     first, second = seeded.store.versions(seeded.kerry_id)
     assert stored_summary(first, second) is not None
-    for broken in ("not json", "[1, 2]", '{"operations": [1]}'):
-        assert stored_summary(first, replace(second, classification=broken)) is None
+    assert stored_summary(first, replace(second, classification=None)) is None
 
 
 def test_healthz_reports_extraction_anomalies_of_the_last_day(seeded: Seeded) -> None:
@@ -170,7 +204,7 @@ def test_healthz_reports_extraction_anomalies_of_the_last_day(seeded: Seeded) ->
         (seeded.kerry_id, now - timedelta(hours=1)),
         (seeded.hostile_id, now - timedelta(days=3)),  # too old to count
     ):
-        anomaly = ArticleEvent(article_id, when, "extraction_anomaly", "body collapsed")
+        anomaly = ArticleEvent(article_id, when, EventKind.EXTRACTION_ANOMALY, "body collapsed")
         check = Check(article_id, when, CheckOutcome.EXTRACTION_ANOMALY)
         seeded.store.record_check(CheckResult(check=check, events=(anomaly,)))
     report = client_for(seeded).get("/healthz").json()

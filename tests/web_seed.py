@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from newsdiffs.clock import ManualClock
 from newsdiffs.core.classify import classify_versions
+from newsdiffs.core.word_counts import words_changed
 from newsdiffs.models import (
     ArticleStatus,
     Check,
@@ -70,13 +70,12 @@ def _version(
 ) -> NewVersion:
     """A version as the tracker stores it: classified against the previous one, if any."""
     digest = hashlib.md5((title + "\n".join(paragraphs)).encode()).hexdigest()
-    change = (
-        classify_versions(
+    change = words = None
+    if previous is not None:
+        change = classify_versions(
             previous.title, previous.paragraphs, title, paragraphs, previous.byline, None
         )
-        if previous is not None
-        else None
-    )
+        words = words_changed(change, previous.title, title, previous.byline, None)
     return NewVersion(
         captured_at=at,
         title=title,
@@ -86,7 +85,9 @@ def _version(
         raw_html=f"<html><h1>{title}</h1></html>".encode(),
         significance=change.significance if change else None,
         change_kinds=tuple(kind.value for kind in change.kinds) if change else (),
-        classification=json.dumps(change.to_json_dict()) if change else None,
+        classification=change,
+        words_added=words[0] if words else None,
+        words_removed=words[1] if words else None,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from newsdiffs.core.classify import Classification, classify_versions
 from newsdiffs.core.stats import ArticleHistory, OutletStats, VersionSummary, outlet_stats
 from newsdiffs.models import Article, Version
@@ -21,12 +23,23 @@ def classify_step(previous: Version, current: Version) -> Classification:
     )
 
 
+def change_classification(versions: Sequence[Version], index: int) -> Classification | None:
+    """How ``versions[index]`` differs from the version before it: the classification stored
+    with it, or (for versions stored before classifications were) classified now."""
+    if index == 0:
+        return None
+    current = versions[index]
+    if current.classification is not None:
+        return current.classification
+    return classify_step(versions[index - 1], current)
+
+
 def article_history(store: Store, article: Article) -> ArticleHistory:
     versions = store.versions(article.id)
     summaries = [
         VersionSummary(
             captured_at=version.captured_at,
-            classification=classify_step(versions[i - 1], version) if i else None,
+            classification=change_classification(versions, i),
             title=version.title,
         )
         for i, version in enumerate(versions)

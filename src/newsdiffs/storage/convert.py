@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 import zstandard
 
+from newsdiffs.core.classify import Classification
 from newsdiffs.models import (
     Article,
     ArticleEvent,
@@ -16,6 +18,7 @@ from newsdiffs.models import (
     CheckOutcome,
     DiscoveryKind,
     Endpoint,
+    EventKind,
     NewVersion,
     Source,
     Version,
@@ -60,6 +63,8 @@ VERSION_FIELDS = (
     "significance",
     "change_kinds",
     "classification",
+    "words_added",
+    "words_removed",
 )
 VERSION_COLUMNS = tuple(versions.c[name] for name in VERSION_FIELDS)
 
@@ -126,6 +131,8 @@ def version_from_row(row: Sequence[Any]) -> Version:
         significance,
         change_kinds,
         classification,
+        words_added,
+        words_removed,
     ) = row
     return Version(
         id=id_,
@@ -141,7 +148,9 @@ def version_from_row(row: Sequence[Any]) -> Version:
         updated=updated,
         significance=significance,
         change_kinds=split_kinds(change_kinds),
-        classification=classification,
+        classification=classification_from_json(classification),
+        words_added=words_added,
+        words_removed=words_removed,
     )
 
 
@@ -151,6 +160,23 @@ def split_kinds(stored: str | None) -> tuple[str, ...]:
 
 def join_kinds(kinds: Sequence[str]) -> str | None:
     return f",{','.join(kinds)}," if kinds else None
+
+
+def classification_json(classification: Classification | None) -> str | None:
+    if classification is None:
+        return None
+    return json.dumps(classification.to_json_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def classification_from_json(stored: str | None) -> Classification | None:
+    """The stored classification, or None if there is none or it cannot be read (an old or
+    damaged row must not break a page: readers then classify the change themselves)."""
+    if stored is None:
+        return None
+    try:
+        return Classification.from_json_dict(json.loads(stored))
+    except ValueError:  # json.JSONDecodeError is one
+        return None
 
 
 def version_values(article_id: int, number: int, new: NewVersion) -> dict[str, Any]:
@@ -169,7 +195,9 @@ def version_values(article_id: int, number: int, new: NewVersion) -> dict[str, A
         "raw_html": compress(new.raw_html),
         "significance": new.significance,
         "change_kinds": join_kinds(new.change_kinds),
-        "classification": new.classification,
+        "classification": classification_json(new.classification),
+        "words_added": new.words_added,
+        "words_removed": new.words_removed,
     }
 
 
@@ -189,6 +217,8 @@ def stored_version(version_id: int, article_id: int, number: int, new: NewVersio
         significance=new.significance,
         change_kinds=new.change_kinds,
         classification=new.classification,
+        words_added=new.words_added,
+        words_removed=new.words_removed,
     )
 
 
@@ -220,13 +250,19 @@ def event_values(event: ArticleEvent) -> dict[str, Any]:
     return {
         "article_id": event.article_id,
         "at": event.at,
-        "kind": event.kind,
+        "kind": str(event.kind),
         "detail": event.detail,
     }
 
 
 def event_from_row(row: Any) -> ArticleEvent:
-    return ArticleEvent(article_id=row.article_id, at=row.at, kind=row.kind, detail=row.detail)
+    """An ArticleEvent; a kind this version does not know reads as UNKNOWN, the stored kind
+    first in the detail ("live_ticker: ..."), so an old or newer row never breaks a page."""
+    try:
+        kind, detail = EventKind(row.kind), row.detail
+    except ValueError:
+        kind, detail = EventKind.UNKNOWN, f"{row.kind}: {row.detail}" if row.detail else row.kind
+    return ArticleEvent(article_id=row.article_id, at=row.at, kind=kind, detail=detail)
 
 
 def source_values(source: Source) -> dict[str, Any]:

@@ -168,7 +168,9 @@ versions = Table(
     Column("raw_html", LargeBinary, nullable=False),
     Column("significance", Float),
     Column("change_kinds", Text),  # ",kind,kind," so LIKE '%,kind,%' finds one
-    Column("classification", Text),
+    Column("classification", Text),  # core.classify.Classification.to_json_dict as JSON
+    Column("words_added", Integer),  # core.word_counts.words_changed (migration 0004)
+    Column("words_removed", Integer),
     UniqueConstraint("article_id", "number"),
     CheckConstraint("number >= 1", name="number_positive"),
     Index("ix_versions_captured_at", "captured_at"),

@@ -1,23 +1,21 @@
 """What one change was, for lists: from the classification the tracker stored, or computed.
 
-Pure functions. The tracker stores each version's classification (significance, kinds and
-the sentence operations as JSON); lists read it instead of diffing every row. Versions
-stored before classifications were (``classification`` is None) are diffed and classified
-by the caller, through :func:`summarize`.
+Pure functions. The tracker stores each version's classification and the words it inserted
+and deleted; lists read them instead of diffing every row. Versions stored before word
+counts were are counted from their classification (a word diff of the changed sentences
+only); versions stored before classifications were (``classification`` is None) are diffed
+and classified by the caller, through :func:`summarize`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from newsdiffs.core.classify import ChangeKind, Classification
 from newsdiffs.core.diffing import ArticleDiff
 from newsdiffs.core.humanize import later
-from newsdiffs.core.wordiff import count_words, diff_words
+from newsdiffs.core.word_counts import words_changed
 from newsdiffs.models import Version
 
 KIND_LABELS: dict[str, str] = {
@@ -53,7 +51,7 @@ class ChangeSummary:
 
     @property
     def size(self) -> str:
-        """ "+12 / −3 words" """
+        """ "+12 / −3 words": headline, byline and body (newsdiffs.core.word_counts)."""
         return f"+{self.words_inserted} / −{self.words_deleted} words"
 
     @property
@@ -77,67 +75,35 @@ def summarize(
     diff: ArticleDiff, classification: Classification, a: Version, b: Version
 ) -> ChangeSummary:
     """The summary of a change diffed and classified on the spot."""
-    return ChangeSummary(
-        number=b.number,
-        captured_at=b.captured_at,
-        since_previous=b.captured_at - a.captured_at,
-        headline_changed=diff.title_changed,
-        words_inserted=diff.words_inserted,
-        words_deleted=diff.words_deleted,
-        kinds=tuple(kind.value for kind in classification.kinds),
-        significance=classification.significance,
-        substantive=classification.substantive,
-    )
-
-
-def words_changed(operations: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
-    """Words inserted and deleted by stored sentence operations (``SentenceOp`` JSON).
-
-    Additions count the new sentence's words, deletions the old one's, edits (and moves
-    that were edited) the words their word diff inserts and deletes.
-    """
-    inserted = deleted = 0
-    for op in operations:
-        a_text, b_text = str(op.get("a_text") or ""), str(op.get("b_text") or "")
-        kind = op.get("op")
-        if kind == "addition":
-            inserted += count_words(b_text)
-        elif kind == "deletion":
-            deleted += count_words(a_text)
-        elif a_text != b_text:
-            for span in diff_words(a_text, b_text):
-                if span.op == "insert":
-                    inserted += count_words(span.text)
-                elif span.op == "delete":
-                    deleted += count_words(span.text)
-    return inserted, deleted
+    return _summary(a, b, classification, diff.title_changed)
 
 
 def stored_summary(a: Version, b: Version) -> ChangeSummary | None:
-    """The summary of ``b`` (version ``a.number + 1``) from its stored classification.
+    """The summary of ``b`` (version ``a.number + 1``) from what the tracker stored with it.
 
-    None when ``b`` has none (stored before classifications) or it cannot be read.
+    None when ``b`` has no classification (stored before classifications were, or it could
+    not be read back): the caller diffs and classifies, through :func:`summarize`.
     """
     if b.classification is None:
         return None
-    try:
-        stored = json.loads(b.classification)
-        operations = stored.get("operations") or []
-        inserted, deleted = words_changed(operations)
-        significance = b.significance if b.significance is not None else stored["significance"]
-        substantive = bool(stored.get("substantive", True))
-        kinds = b.change_kinds or tuple(str(kind) for kind in stored.get("kinds") or ())
-        score = float(significance)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None
+    return _summary(a, b, b.classification, a.title != b.title)
+
+
+def _summary(
+    a: Version, b: Version, classification: Classification, headline_changed: bool
+) -> ChangeSummary:
+    if b.number == a.number + 1 and b.words_added is not None and b.words_removed is not None:
+        added, removed = b.words_added, b.words_removed
+    else:  # not consecutive, or stored before word counts were (migration 0004)
+        added, removed = words_changed(classification, a.title, b.title, a.byline, b.byline)
     return ChangeSummary(
         number=b.number,
         captured_at=b.captured_at,
         since_previous=b.captured_at - a.captured_at,
-        headline_changed=a.title != b.title,
-        words_inserted=inserted,
-        words_deleted=deleted,
-        kinds=kinds,
-        significance=score,
-        substantive=substantive,
+        headline_changed=headline_changed,
+        words_inserted=added,
+        words_deleted=removed,
+        kinds=tuple(kind.value for kind in classification.kinds),
+        significance=classification.significance,
+        substantive=classification.substantive,
     )

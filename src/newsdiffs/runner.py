@@ -12,14 +12,21 @@ from newsdiffs.clock import Clock
 from newsdiffs.core.urls import canonicalize_url
 from newsdiffs.discovery import discover, is_article_url
 from newsdiffs.errors import InputError
-from newsdiffs.fetching import Fetcher, FetchOutcome
+from newsdiffs.fetching import Fetcher, FetchOutcome, FetchResult
 from newsdiffs.models import Article, CheckOutcome, Endpoint, Source
+from newsdiffs.settings import Settings
 from newsdiffs.storage.base import EndpointState, Store
 from newsdiffs.tracker import CheckReport, Tracker
 
 log = logging.getLogger("newsdiffs.runner")
 
 MAX_CHILD_SITEMAPS = 5
+# New articles one endpoint poll may add; the rest are taken by later polls (the listing is
+# read again, as its validators are not kept). A Google News sitemap holds at most 1,000
+# URLs and a feed far fewer, so a news listing never waits; a 50,000-URL archive sitemap is
+# taken over 10 polls instead of flooding the schedule with 50,000 due articles at once (one
+# `crawl --once` inserted 815,000 articles in 300 s and checked none).
+MAX_NEW_ARTICLES_PER_POLL: int = Settings().max_new_articles_per_poll  # declared in settings
 IDLE_SLEEP_LIMIT_S = 60.0
 
 
@@ -72,6 +79,7 @@ class Runner:
         batch_size: int = 200,
         schedule_policy: str = "newssniffer",
         on_report: Callable[[CheckReport], None] | None = None,
+        max_new_per_poll: int = MAX_NEW_ARTICLES_PER_POLL,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -81,6 +89,7 @@ class Runner:
         self.batch_size = max(1, batch_size)
         self.schedule_policy = schedule_policy
         self.on_report = on_report
+        self.max_new_per_poll = max(1, max_new_per_poll)
 
     # -- discovery --------------------------------------------------------------------
 
@@ -92,61 +101,73 @@ class Runner:
                 state = self.store.endpoint_state(endpoint.url)
                 if not force and not _endpoint_due(state, endpoint, now):
                     continue
-                await self._poll_endpoint(source, endpoint, state, stats)
+                try:
+                    await self._poll_endpoint(source, endpoint, state, stats)
+                except Exception:  # one endpoint's fault must not end the round
+                    stats.endpoint_errors += 1
+                    log.exception("%s: polling %s failed", source.name, endpoint.url)
+                    # Polled (no validators): due again after its interval, not at once.
+                    self.store.save_endpoint_state(EndpointState(endpoint.url, self.clock.now()))
         return stats
 
     async def _poll_endpoint(
         self, source: Source, endpoint: Endpoint, state: EndpointState, stats: RoundStats
     ) -> None:
-        stats.endpoints_polled += 1
-        urls = [endpoint.url]
-        seen_children = 0
-        while urls:
-            url = urls.pop(0)
-            etag = state.etag if url == endpoint.url else None
-            modified = state.last_modified if url == endpoint.url else None
-            fetched = await self.fetcher.fetch(url, etag=etag, last_modified=modified)
-            if url == endpoint.url:
-                self.store.save_endpoint_state(
-                    EndpointState(
-                        url=endpoint.url,
-                        last_polled_at=self.clock.now(),
-                        etag=fetched.etag,
-                        last_modified=fetched.last_modified,
-                    )
-                )
-            if fetched.outcome is FetchOutcome.NOT_MODIFIED:
-                continue
-            if fetched.outcome is not FetchOutcome.OK:
-                stats.endpoint_errors += 1
-                log.warning("%s: %s: %s", source.name, url, fetched.detail or fetched.outcome)
-                continue
-            found = discover(endpoint.kind, fetched.body, fetched.final_url, endpoint.link_pattern)
-            if found.problem:
-                stats.endpoint_errors += 1
-                log.warning("%s: %s: %s", source.name, url, found.problem)
-            for child in found.child_urls:
-                if seen_children < MAX_CHILD_SITEMAPS:
-                    seen_children += 1
-                    urls.append(child)
-            for link in found.links:
-                if self.track_url(source, link.url):
-                    stats.new_articles += 1
+        """Fetch one endpoint (and a sitemap index's children), then record what it listed.
 
-    def track_url(self, source: Source, url: str) -> bool:
-        """Start tracking ``url`` for ``source``; True when it is a new article."""
-        if not is_article_url(source, url):
-            return False
-        try:
-            canonical = canonicalize_url(url)
-        except InputError:
-            return False
-        if self.store.find_article(canonical) is not None:
-            return False
-        _article, created = self.store.add_article(
-            source.name, canonical, self.clock.now(), self.schedule_policy
+        The new articles and the endpoint's validators are written in one transaction
+        (Store.record_poll), and the validators only when every listing was read: they
+        vouch for links that are stored.
+        """
+        stats.endpoints_polled += 1
+        fetched = await self.fetcher.fetch(
+            endpoint.url, etag=state.etag, last_modified=state.last_modified
         )
-        return created
+        etag, modified = (
+            fetched.validators_for(endpoint.url)
+            if fetched.outcome in (FetchOutcome.OK, FetchOutcome.NOT_MODIFIED)
+            else (None, None)
+        )
+        urls: list[str] = []
+        children: list[str] = []  # child sitemaps still to fetch
+        children_taken = 0
+        while True:
+            if fetched.outcome is FetchOutcome.OK:
+                listing = await asyncio.to_thread(read_listing, source, endpoint, fetched)
+                if listing.problem:
+                    stats.endpoint_errors += 1
+                    log.warning("%s: %s: %s", source.name, fetched.final_url, listing.problem)
+                urls.extend(listing.urls)
+                taken = listing.child_urls[: max(0, MAX_CHILD_SITEMAPS - children_taken)]
+                children.extend(taken)
+                children_taken += len(taken)
+            elif fetched.outcome is not FetchOutcome.NOT_MODIFIED:
+                stats.endpoint_errors += 1
+                etag = modified = None  # a listing went unread: ask for all of it next time
+                detail = fetched.detail or fetched.outcome
+                log.warning("%s: %s: %s", source.name, fetched.requested_url, detail)
+            if not children:
+                break
+            fetched = await self.fetcher.fetch(children.pop(0))
+        polled = EndpointState(endpoint.url, self.clock.now(), etag, modified)
+        intake = await asyncio.to_thread(
+            self.store.record_poll,
+            polled,
+            source.name,
+            urls,
+            self.clock.now(),
+            self.schedule_policy,
+            self.max_new_per_poll,
+        )
+        stats.new_articles += intake.new_articles
+        if intake.deferred:
+            log.info(
+                "%s: %s: %d new articles, %d more left for the next polls",
+                source.name,
+                endpoint.url,
+                intake.new_articles,
+                intake.deferred,
+            )
 
     # -- checking ---------------------------------------------------------------------
 
@@ -208,6 +229,38 @@ class Runner:
         if until is not None:
             wake = min(wake, until)
         return max(0.0, (wake - now).total_seconds())
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What one fetched listing gives the runner: trackable canonical URLs, child sitemaps."""
+
+    urls: tuple[str, ...]
+    child_urls: tuple[str, ...]
+    problem: str | None
+
+
+def read_listing(source: Source, endpoint: Endpoint, fetched: FetchResult) -> Listing:
+    """Parse a fetched listing and keep the canonical URLs ``source`` tracks.
+
+    CPU-bound (about a second for a 50,000-URL sitemap): the runner calls it in a thread.
+    """
+    found = discover(
+        endpoint.kind,
+        fetched.body,
+        fetched.final_url,
+        endpoint.link_pattern,
+        fetched.header_charset,
+    )
+    urls: list[str] = []
+    for link in found.links:
+        if not is_article_url(source, link.url):
+            continue
+        try:
+            urls.append(canonicalize_url(link.url))
+        except InputError:
+            continue
+    return Listing(tuple(urls), found.child_urls, found.problem)
 
 
 def _endpoint_due(state: EndpointState, endpoint: Endpoint, now: datetime) -> bool:

@@ -148,6 +148,12 @@ class Settings:
         "Allow fetching loopback/private addresses (demo, tests).",
     )
     batch_size: int = setting(200, "Most due articles taken per scheduling round.", positive)
+    max_new_articles_per_poll: int = setting(
+        5_000,
+        "Most new articles one listing (feed, sitemap, front page) adds per poll; "
+        "the rest are taken on later polls.",
+        positive,
+    )
     host: str = setting("127.0.0.1", "Address the web server listens on.", not_blank)
     port: int = setting(8080, "Port the web server listens on.", port_number)
     public_url: str = setting(

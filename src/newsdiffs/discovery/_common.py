@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from newsdiffs.discovery.results import DiscoveredLink
+from newsdiffs.discovery.results import MAX_LINKS_PER_LISTING, DiscoveredLink
 
 _WHITESPACE = re.compile(r"\s+")
+_ABSOLUTE = ("http://", "https://")
 
 
 def absolute_url(href: str | None, base_url: str) -> str | None:
@@ -20,13 +20,13 @@ def absolute_url(href: str | None, base_url: str) -> str | None:
     if not href:
         return None
     try:
-        joined = urljoin(base_url, href)
-        parts = urlsplit(joined)
+        # Listings mostly give absolute URLs: one split then, not urljoin's three parses.
+        parts = urlsplit(href if href.startswith(_ABSOLUTE) else urljoin(base_url, href))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
     except ValueError:  # e.g. an invalid IPv6 literal such as "http://[x/"
         return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return urldefrag(joined).url
+    return urlunsplit(parts._replace(fragment=""))
 
 
 def clean_text(text: str | None) -> str | None:
@@ -61,12 +61,28 @@ def parse_w3c_datetime(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def unique_links(links: Iterable[DiscoveredLink]) -> tuple[DiscoveredLink, ...]:
-    """Links in first-seen order, one per URL; a later duplicate may fill a missing title/date."""
-    by_url: dict[str, DiscoveredLink] = {}
-    for link in links:
+class LinkCollector:
+    """Links in first-seen order, one per URL, up to ``limit`` distinct URLs.
+
+    A later duplicate may fill a missing title or date. ``add`` answers False once the
+    collector is full (the link was not taken): the caller stops reading its listing.
+    """
+
+    def __init__(self, limit: int = MAX_LINKS_PER_LISTING) -> None:
+        self.limit = limit
+        self.full = False
+        self._by_url: dict[str, DiscoveredLink] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_url)
+
+    def add(self, link: DiscoveredLink) -> bool:
+        by_url = self._by_url
         seen = by_url.get(link.url)
         if seen is None:
+            if len(by_url) >= self.limit:
+                self.full = True
+                return False
             by_url[link.url] = link
         elif (seen.title is None and link.title) or (seen.published is None and link.published):
             by_url[link.url] = DiscoveredLink(
@@ -74,4 +90,13 @@ def unique_links(links: Iterable[DiscoveredLink]) -> tuple[DiscoveredLink, ...]:
                 title=seen.title or link.title,
                 published=seen.published or link.published,
             )
-    return tuple(by_url.values())
+        return True
+
+    def links(self) -> tuple[DiscoveredLink, ...]:
+        return tuple(self._by_url.values())
+
+    def overflow_problem(self, what: str) -> str | None:
+        """The problem to report when the listing named more than ``limit`` URLs."""
+        if not self.full:
+            return None
+        return f"{what} lists more than {self.limit} URLs: kept the first {self.limit}"

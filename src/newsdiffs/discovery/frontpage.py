@@ -7,10 +7,15 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from newsdiffs.discovery._common import absolute_url, clean_text, unique_links
-from newsdiffs.discovery.results import DiscoveredLink, DiscoveryResult, failed
+from newsdiffs.discovery._common import LinkCollector, absolute_url, clean_text
+from newsdiffs.discovery.results import (
+    MAX_LINKS_PER_LISTING,
+    DiscoveredLink,
+    DiscoveryResult,
+    failed,
+)
+from newsdiffs.fetching.charset import decode_body
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 # Second-level labels under a two-letter country code that are not sites (co.uk, com.au ...).
 _PUBLIC_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or"})
@@ -26,22 +31,30 @@ _NUMERIC_ID = re.compile(r"\d{5,}")
 _SLUG_WORD_SEPARATORS = re.compile(r"[-_]")
 
 
-def parse_frontpage(html: bytes | str, base_url: str, link_pattern: str | None) -> DiscoveryResult:
+def parse_frontpage(
+    html: bytes | str,
+    base_url: str,
+    link_pattern: str | None,
+    header_charset: str | None = None,
+    *,
+    max_urls: int = MAX_LINKS_PER_LISTING,
+) -> DiscoveryResult:
     """Same-site ``<a href>`` links of an HTML page, absolute, without fragments, de-duplicated.
 
     With ``link_pattern`` a link is kept when the pattern is found in it (``re.search``);
     without one, when :func:`looks_like_article_path` says its path looks like an article.
     The title is the link's text. An invalid ``link_pattern`` is reported in ``problem``.
+    At most ``max_urls`` links are kept (``problem`` says when there were more).
     """
     try:
         pattern = re.compile(link_pattern) if link_pattern else None
     except re.error as error:
         return failed(f"invalid link_pattern {link_pattern!r}: {error}")
-    root = _parse_html(html)
+    root = _parse_html(html if isinstance(html, str) else decode_body(html, header_charset).text)
     if root is None:
         return failed("empty or unreadable HTML")
     base_url = _document_base(root, base_url)
-    candidates: list[DiscoveredLink] = []
+    collector = LinkCollector(max_urls)
     for anchor in root.iter("a"):
         url = absolute_url(anchor.get("href"), base_url)
         if url is None or not same_site(url, base_url):
@@ -49,8 +62,9 @@ def parse_frontpage(html: bytes | str, base_url: str, link_pattern: str | None) 
         keep = pattern.search(url) if pattern else looks_like_article_path(urlsplit(url).path)
         if keep:
             text = clean_text(" ".join(anchor.itertext())) or clean_text(anchor.get("title"))
-            candidates.append(DiscoveredLink(url=url, title=text))
-    return DiscoveryResult(links=unique_links(candidates))
+            if not collector.add(DiscoveredLink(url=url, title=text)):
+                break
+    return DiscoveryResult(links=collector.links(), problem=collector.overflow_problem("page"))
 
 
 def looks_like_article_path(path: str) -> bool:
@@ -106,8 +120,7 @@ def _is_site(host: str) -> bool:
     return not (len(labels) == 2 and len(labels[1]) == 2 and labels[0] in _PUBLIC_SECOND_LEVEL)
 
 
-def _parse_html(html: bytes | str) -> etree._Element | None:
-    text = html if isinstance(html, str) else _decode_html(html)
+def _parse_html(text: str) -> etree._Element | None:
     if not text.strip():
         return None
     parser = etree.HTMLParser(
@@ -117,21 +130,6 @@ def _parse_html(html: bytes | str) -> etree._Element | None:
         return etree.fromstring(text.encode("utf-8", errors="replace"), parser)
     except etree.XMLSyntaxError:
         return None
-
-
-def _decode_html(body: bytes) -> str:
-    """Text of an HTML body: BOM, else ``<meta charset>``, else UTF-8 (bad bytes replaced)."""
-    if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", errors="replace")
-    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return body.decode("utf-16", errors="replace")
-    declared = _META_CHARSET.search(body[:4096])
-    if declared:
-        try:
-            return body.decode(declared.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
-    return body.decode("utf-8", errors="replace")
 
 
 def _document_base(root: etree._Element, base_url: str) -> str:

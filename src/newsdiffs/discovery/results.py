@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+# The sitemap protocol's own limit on URLs in one sitemap, applied to every listing (feeds
+# and front pages too): a listing that names more is cut there, with a problem saying so.
+MAX_LINKS_PER_LISTING = 50_000
+
 
 @dataclass(frozen=True)
 class DiscoveredLink:

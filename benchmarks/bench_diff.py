@@ -12,7 +12,13 @@ uses). Reported: CPU time per case (best of N runs), speed-up over difflib, word
 deleted by each (engine must never exceed difflib: it is minimal), and the 50th/99th
 percentile on 2,000-word articles (corpus paragraphs concatenated to exactly 2,000 words).
 
-    python benchmarks/bench_diff.py [--quick]
+Scale rows: a 100 KB and a 1 MB article (distinct corpus paragraphs in order), with 30 % of
+the paragraphs replaced (half reworded: a fifth of their words swapped for other words; half
+by unrelated paragraphs) and 10 % moved elsewhere, diffed by ``diff_versions`` (targets:
+10 ms and 100 ms); the word engine and difflib run on the same words (difflib on 1 MB only
+with ``--difflib``: it takes minutes).
+
+    python benchmarks/bench_diff.py [--quick] [--difflib]
 
 Writes benchmarks/results/diff.json.
 """
@@ -52,6 +58,10 @@ RESULTS = REPO / "benchmarks" / "results" / "diff.json"
 TARGET_SPEEDUP = 20.0
 TARGET_P99_MS = 5.0
 LONG_WORDS = 2000
+# (label, characters, target ms for diff_versions)
+SCALE_SIZES = (("100 KB", 100_000, 10.0), ("1 MB", 1_000_000, 100.0))
+REPLACED_SHARE = 0.3
+MOVED_SHARE = 0.1
 
 
 def _best_time(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
@@ -213,9 +223,96 @@ def _print(title: str, summary: dict[str, Any]) -> None:
     )
 
 
+def _scaled_case(
+    articles: Sequence[SourceArticle], size: int, rng: random.Random
+) -> tuple[list[str], list[str], int]:
+    """(old paragraphs, new paragraphs, paragraphs moved) for one scale row."""
+    seen: set[str] = set()
+    pool = [p for a in articles for p in a.paragraphs if not (p in seen or seen.add(p))]
+    old: list[str] = []
+    total = 0
+    while total < size and len(old) < len(pool):
+        total += len(pool[len(old)]) + 1
+        old.append(pool[len(old)])
+    donors = iter(pool[len(old) :])
+    order = list(range(len(old)))
+    rng.shuffle(order)
+    replaced = set(order[: round(REPLACED_SHARE * len(old))])
+    moved = order[len(replaced) : len(replaced) + round(MOVED_SHARE * len(old))]
+    moved_set = set(moved)
+    new: list[str] = []
+    for n, paragraph in enumerate(old):
+        if n in replaced:
+            if rng.random() < 0.5:
+                words = paragraph.split()
+                for _ in range(max(1, len(words) // 5)):
+                    words[rng.randrange(len(words))] = next(donors).split()[0]
+                new.append(" ".join(words))
+            else:
+                new.append(next(donors))
+        elif n not in moved_set:
+            new.append(paragraph)
+    for n in moved:
+        new.insert(rng.randrange(len(new) + 1), old[n])
+    return old, new, len(moved)
+
+
+def _measure_scale(
+    articles: Sequence[SourceArticle], repeats: int, with_difflib: bool
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for label, size, target_ms in SCALE_SIZES:
+        old, new, moved = _scaled_case(articles, size, random.Random(3))
+        t_article, article = _best_time(partial(diff_versions, "Title", old, "Title", new), repeats)
+        a, b = " ".join(old).split(), " ".join(new).split()
+        t_engine, opcodes = _best_time(partial(diff_sequences, a, b), repeats)
+        difflib_ms = None  # not measured
+        if with_difflib or size <= 100_000:
+            difflib_ms = _best_time(partial(_difflib_opcodes, a, b), 1)[0] * 1e3
+        rows.append(
+            {
+                "label": label,
+                "characters": sum(len(p) + 1 for p in old),
+                "paragraphs": len(old),
+                "words": len(a),
+                "moved": moved,
+                "moves_shown": sum(1 for op in article.paragraphs if op.kind == "move"),
+                "diff_versions_ms": t_article * 1e3,
+                "target_ms": target_ms,
+                "engine_ms": t_engine * 1e3,
+                "difflib_ms": difflib_ms,
+                "diff_versions_edits": article.words_inserted + article.words_deleted,
+                "engine_edits": sum(edit_counts(opcodes)),
+            }
+        )
+    return rows
+
+
+def _print_scale(rows: Sequence[dict[str, Any]]) -> None:
+    print(
+        f"\nScale: {REPLACED_SHARE:.0%} of paragraphs replaced, {MOVED_SHARE:.0%} moved "
+        "(diff_versions edits count a moved paragraph's changed words only)"
+    )
+    print(
+        f"  {'size':<8}{'paragraphs':>11}{'words':>9}{'diff_versions ms':>18}{'target':>8}"
+        f"{'engine ms':>11}{'difflib ms':>12}{'moves shown':>13}{'edits':>8}{'engine edits':>14}"
+    )
+    for row in rows:
+        print(
+            f"  {row['label']:<8}{row['paragraphs']:>11}{row['words']:>9}"
+            f"{row['diff_versions_ms']:>18.1f}{row['target_ms']:>8.0f}{row['engine_ms']:>11.1f}"
+            f"{'-' if row['difflib_ms'] is None else format(row['difflib_ms'], '.1f'):>12}"
+            f"{row['moves_shown']:>7}/{row['moved']:<5}"
+            f"{row['diff_versions_edits']:>8}{row['engine_edits']:>14}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer cases, one run each")
+    parser.add_argument(
+        "--difflib", action="store_true", help="also time difflib on the 1 MB scale row"
+    )
     args = parser.parse_args(argv)
     articles = load_articles()
     if not articles:
@@ -238,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print("Corpus articles, 1 to 3 generated operations", corpus)
     _print("Corpus articles, one generated operation", single)
     _print(f"{LONG_WORDS}-word articles, 1 to 3 generated operations", long)
+    scale = _measure_scale(articles, 1 if args.quick else 5, args.difflib)
+    _print_scale(scale)
     targets = {
         "speedup_vs_difflib_at_least_20x": long["speedup_vs_difflib_total"] >= TARGET_SPEEDUP
         and corpus["speedup_vs_difflib_total"] >= TARGET_SPEEDUP,
@@ -246,6 +345,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "never_more_edits_than_difflib": all(
             summary["engine_more_edits_than_difflib"] == 0 for summary in (corpus, single, long)
         ),
+        **{
+            f"diff_versions_{row['label'].replace(' ', '').lower()}_within_target": row[
+                "diff_versions_ms"
+            ]
+            <= row["target_ms"]
+            for row in scale
+        },
+        "scale_moves_shown_as_moves": all(row["moves_shown"] >= row["moved"] for row in scale),
     }
     print("\nTargets: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}" for k, v in targets.items()))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -258,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "corpus": corpus,
                 "corpus_single_operation": single,
                 "long_2000_words": long,
+                "scale": scale,
                 "targets": targets,
             },
             indent=2,

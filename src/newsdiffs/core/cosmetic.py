@@ -20,6 +20,10 @@ CosmeticKind = Literal["format", "typo"]
 
 # Most character edits that still count as a typo fix, over a whole sentence or headline.
 MAX_TYPO_EDITS = 2
+# Longest word whose fix can be a typo. The distance is a Python DP over both words (O(n·m)):
+# a "word" of 1 MB without a break, changed in two places, would take hours; no word in a
+# language is this long, so such a change is simply not a typo.
+MAX_TYPO_WORD = 100
 
 _FOLD_RE = re.compile(r"\w+")
 _DIGIT_RE = re.compile(r"\d")
@@ -31,8 +35,13 @@ def folded_words(text: str) -> list[str]:
 
 
 def edit_distance(a: str, b: str, limit: int = MAX_TYPO_EDITS) -> int:
-    """Optimal string alignment distance, or ``limit + 1`` as soon as it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
+    """Optimal string alignment distance, or ``limit + 1`` as soon as it exceeds ``limit``.
+
+    Words longer than :data:`MAX_TYPO_WORD` characters count as over the limit unless equal.
+    """
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > limit or min(len(a), len(b)) > MAX_TYPO_WORD:
         return limit + 1
     previous_previous: list[int] = []
     previous = list(range(len(b) + 1))
@@ -61,7 +70,10 @@ def _typo_cost(old: list[str], new: list[str]) -> int:
         if any(_DIGIT_RE.search(word) for word in (*removed, *added)):
             return over
         if len(removed) == len(added):
-            total += sum(edit_distance(a, b) for a, b in zip(removed, added, strict=True))
+            for a, b in zip(removed, added, strict=True):
+                total += edit_distance(a, b)
+                if total > MAX_TYPO_EDITS:
+                    return over
         elif removed and added and "".join(removed) == "".join(added):
             total += abs(len(removed) - len(added))  # words split or merged
         else:

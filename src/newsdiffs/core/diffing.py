@@ -4,13 +4,18 @@
 
 1. **Align paragraphs** with a minimal (Myers) diff on whole paragraph texts: unchanged
    paragraphs anchor the alignment, everything between two anchors is a *gap*.
-2. **Pair changed paragraphs** inside each gap by word similarity (:func:`affinity` >=
-   :data:`PAIR_SIMILARITY`: Dice coefficient on word bags, or half the overlap coefficient;
-   best order-preserving pairing by dynamic programming), so a rewritten paragraph is one
+2. **Moves and pairs.** A paragraph deleted in one gap and inserted word for word in another
+   is a ``move`` (matched by hashing its text). The rest are paired inside each gap by word
+   similarity (:func:`affinity` >= :data:`PAIR_SIMILARITY`: Dice coefficient on word bags,
+   or half the overlap coefficient; best order-preserving pairing by dynamic programming,
+   bounded by :mod:`newsdiffs.core.pairing`'s cell budget), so a rewritten paragraph is one
    ``change`` with word marks rather than a ``delete`` plus an ``insert``. Paragraphs left
-   over are matched across gaps: an identical or near-identical one (Dice >=
-   :data:`MOVE_SIMILARITY`) is a ``move``.
+   over that are near-identical across gaps (Dice >= :data:`MOVE_SIMILARITY`, found by
+   prefix filtering, not by comparing every pair) are ``move`` too.
 3. **Diff words** inside each pair with :func:`~newsdiffs.core.wordiff.diff_words`.
+
+Near-linear in the page size: a 1 MB page with 30 % of its paragraphs replaced and 10 %
+moved takes ~0.2 s of CPU (was 28 s), 100 KB ~18 ms (was 0.3 s): benchmarks/bench_diff.py.
 
 The result, :class:`ArticleDiff`, lists :class:`ParagraphOp` in reading order of the new
 version (deleted paragraphs appear where they stood); renderers (web, feeds, exports, the
@@ -20,11 +25,19 @@ terminal) only walk it. Pass paragraphs already normalised
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from newsdiffs.core.pairing import (
+    CellBudget,
+    WordBag,
+    best_first_matches,
+    dice,
+    near_duplicates,
+    pair_in_order,
+)
+from newsdiffs.core.pairing import affinity as bag_affinity
 from newsdiffs.core.seqdiff import diff_sequences
 from newsdiffs.core.wordiff import (
     Span,
@@ -53,8 +66,6 @@ ParagraphKind = Literal["equal", "insert", "delete", "change", "move"]
 PAIR_SIMILARITY = 0.4
 # A deleted and an inserted paragraph in different places are a move from this similarity up.
 MOVE_SIMILARITY = 0.75
-# Gaps with more candidate pairs than this are not paired (pure deletes + inserts).
-_MAX_PAIRING_CELLS = 40_000
 
 
 @dataclass(frozen=True)
@@ -149,35 +160,14 @@ class ArticleDiff:
         }
 
 
-def _bag(words: Sequence[str]) -> Counter[str]:
-    return Counter(word.casefold() for word in words)
-
-
-def _dice(bag_a: Counter[str], size_a: int, bag_b: Counter[str], size_b: int) -> float:
-    if not size_a and not size_b:
-        return 1.0
-    shared = sum((bag_a & bag_b).values())
-    return 2.0 * shared / (size_a + size_b)
-
-
-def _affinity(bag_a: Counter[str], size_a: int, bag_b: Counter[str], size_b: int) -> float:
-    dice = _dice(bag_a, size_a, bag_b, size_b)
-    if not size_a or not size_b:
-        return dice
-    overlap = dice * (size_a + size_b) / (2 * min(size_a, size_b))
-    return max(dice, overlap / 2)
-
-
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:
     """Dice coefficient of two word bags (case-insensitive): 1.0 same words, 0.0 none shared."""
-    return _dice(_bag(a), len(a), _bag(b), len(b))
+    return dice(WordBag.of(a), WordBag.of(b))
 
 
 def affinity(a: Sequence[str], b: Sequence[str]) -> float:
-    """How likely ``b`` is an edit of ``a``: the Dice coefficient, or half the overlap
-    coefficient (shared words / the shorter text's words) when that is higher, so a short
-    paragraph that grew by a sentence still pairs with its longer self."""
-    return _affinity(_bag(a), len(a), _bag(b), len(b))
+    """How likely ``b`` is an edit of ``a`` (see :func:`newsdiffs.core.pairing.affinity`)."""
+    return bag_affinity(WordBag.of(a), WordBag.of(b))
 
 
 def _text_op(
@@ -204,75 +194,92 @@ def pair_similar(
     a_words: Sequence[Sequence[str]], b_words: Sequence[Sequence[str]], threshold: float
 ) -> list[tuple[int, int]]:
     """Best order-preserving pairs ``(i, j)`` with ``affinity(a_words[i], b_words[j])`` at
-    least ``threshold``, maximising the total affinity (dynamic programming, O(len * len)).
-    """
-    rows, cols = len(a_words), len(b_words)
-    if rows == 0 or cols == 0 or rows * cols > _MAX_PAIRING_CELLS:
-        return []
-    bags_a = [_bag(words) for words in a_words]
-    bags_b = [_bag(words) for words in b_words]
-    # score[i][j]: best total affinity pairing a_words[i:] with b_words[j:]
-    score = [[0.0] * (cols + 1) for _ in range(rows + 1)]
-    take = [[False] * cols for _ in range(rows)]
-    for i in range(rows - 1, -1, -1):
-        for j in range(cols - 1, -1, -1):
-            best = max(score[i + 1][j], score[i][j + 1])
-            value = _affinity(bags_a[i], len(a_words[i]), bags_b[j], len(b_words[j]))
-            if value >= threshold and value + score[i + 1][j + 1] > best:
-                best = value + score[i + 1][j + 1]
-                take[i][j] = True
-            score[i][j] = best
-    pairs: list[tuple[int, int]] = []
-    i = j = 0
-    while i < rows and j < cols:
-        if take[i][j]:
-            pairs.append((i, j))
-            i += 1
-            j += 1
-        elif score[i + 1][j] >= score[i][j + 1]:
-            i += 1
-        else:
-            j += 1
-    return pairs
-
-
-def _pair_gap(
-    a_tokens: Mapping[int, Tokens], b_tokens: Mapping[int, Tokens], a_ids: range, b_ids: range
-) -> list[tuple[int, int]]:
-    """Pairs (old index, new index) of similar paragraphs in one gap."""
-    pairs = pair_similar(
-        [a_tokens[i].words for i in a_ids], [b_tokens[j].words for j in b_ids], PAIR_SIMILARITY
+    least ``threshold``, maximising the total affinity (see
+    :func:`newsdiffs.core.pairing.pair_in_order`)."""
+    return pair_in_order(
+        [WordBag.of(words) for words in a_words],
+        [WordBag.of(words) for words in b_words],
+        threshold,
+        CellBudget(),
     )
-    return [(a_ids[i], b_ids[j]) for i, j in pairs]
 
 
-def _find_moves(
-    a_tokens: Mapping[int, Tokens],
-    b_tokens: Mapping[int, Tokens],
-    deleted: Sequence[int],
-    inserted: Sequence[int],
+class _ChangedParagraphs:
+    """Tokens and word bags of one version's paragraphs, made when first needed (a paragraph
+    moved unchanged is never tokenised)."""
+
+    def __init__(self, paragraphs: Sequence[str]) -> None:
+        self._paragraphs = paragraphs
+        self._tokens: dict[int, Tokens] = {}
+        self._bags: dict[int, WordBag] = {}
+
+    def tokens(self, index: int) -> Tokens:
+        found = self._tokens.get(index)
+        if found is None:
+            found = self._tokens[index] = tokenize(self._paragraphs[index])
+        return found
+
+    def bag(self, index: int) -> WordBag:
+        found = self._bags.get(index)
+        if found is None:
+            found = self._bags[index] = WordBag.of(self.tokens(index).words)
+        return found
+
+
+def _exact_moves(
+    a_paragraphs: Sequence[str], b_paragraphs: Sequence[str], gaps: Sequence[tuple[range, range]]
 ) -> dict[int, int]:
-    """Map new index -> old index for unpaired paragraphs that moved (greedy, best first)."""
-    candidates: list[tuple[float, int, int]] = []
-    for b_index in inserted:
-        for a_index in deleted:
-            value = similarity(a_tokens[a_index].words, b_tokens[b_index].words)
-            if value >= MOVE_SIMILARITY:
-                candidates.append((value, a_index, b_index))
-    candidates.sort(key=lambda item: (-item[0], item[1], item[2]))
+    """Map new index -> old index for paragraphs deleted in one gap and inserted, with the
+    very same text, in another (never in the same gap: the alignment would have kept them).
+    Repeated texts are matched in order."""
+    deleted: dict[str, list[int]] = {}
+    for a_ids, _ in gaps:
+        for i in a_ids:
+            deleted.setdefault(a_paragraphs[i], []).append(i)
     moves: dict[int, int] = {}
-    used_a: set[int] = set()
-    for _, a_index, b_index in candidates:
-        if a_index not in used_a and b_index not in moves:
-            moves[b_index] = a_index
-            used_a.add(a_index)
+    for _, b_ids in gaps:
+        for j in b_ids:
+            waiting = deleted.get(b_paragraphs[j])
+            if waiting:
+                moves[j] = waiting.pop(0)
     return moves
 
 
-def _word_op(kind: ParagraphKind, a_index: int, b_index: int, a: Tokens, b: Tokens) -> ParagraphOp:
-    if a.text == b.text:
-        return _text_op(kind, a_index, b_index, b.text)
-    spans = spans_from_opcodes(a, b, diff_sequences(a.words, b.words))
+def _pair_gaps(
+    a: _ChangedParagraphs, b: _ChangedParagraphs, gaps: Sequence[tuple[list[int], list[int]]]
+) -> list[list[tuple[int, int]]]:
+    """Pairs (old index, new index) of similar paragraphs in each gap."""
+    budget = CellBudget()
+    gap_pairs: list[list[tuple[int, int]]] = []
+    for a_ids, b_ids in gaps:
+        if not a_ids or not b_ids:
+            gap_pairs.append([])
+            continue
+        pairs = pair_in_order(
+            [a.bag(i) for i in a_ids], [b.bag(j) for j in b_ids], PAIR_SIMILARITY, budget
+        )
+        gap_pairs.append([(a_ids[i], b_ids[j]) for i, j in pairs])
+    return gap_pairs
+
+
+def _near_moves(
+    a: _ChangedParagraphs, b: _ChangedParagraphs, deleted: list[int], inserted: list[int]
+) -> dict[int, int]:
+    """Map new index -> old index for unpaired paragraphs that moved with a few words
+    changed (Dice >= MOVE_SIMILARITY; greedy, best first)."""
+    candidates = near_duplicates(
+        [a.bag(i) for i in deleted], [b.bag(j) for j in inserted], MOVE_SIMILARITY
+    )
+    return {inserted[j]: deleted[i] for i, j in best_first_matches(candidates)}
+
+
+def _word_op(
+    kind: ParagraphKind, a_index: int, b_index: int, a: _ChangedParagraphs, b: _ChangedParagraphs
+) -> ParagraphOp:
+    a_tokens, b_tokens = a.tokens(a_index), b.tokens(b_index)
+    if a_tokens.text == b_tokens.text:
+        return _text_op(kind, a_index, b_index, b_tokens.text)
+    spans = spans_from_opcodes(a_tokens, b_tokens, diff_sequences(a_tokens.words, b_tokens.words))
     return ParagraphOp(kind, a_index, b_index, spans)
 
 
@@ -281,45 +288,45 @@ def diff_paragraphs(
 ) -> tuple[ParagraphOp, ...]:
     """Align two paragraph lists into paragraph operations (see the module docstring)."""
     opcodes = diff_sequences(a_paragraphs, b_paragraphs)
-    changed_a = [i for tag, i1, i2, _, _ in opcodes if tag != "equal" for i in range(i1, i2)]
-    changed_b = [j for tag, _, _, j1, j2 in opcodes if tag != "equal" for j in range(j1, j2)]
-    a_tokens: dict[int, Tokens] = {i: tokenize(a_paragraphs[i]) for i in changed_a}
-    b_tokens: dict[int, Tokens] = {j: tokenize(b_paragraphs[j]) for j in changed_b}
-
-    gap_pairs: list[list[tuple[int, int]]] = []
-    for tag, i1, i2, j1, j2 in opcodes:
-        if tag == "replace":
-            gap_pairs.append(_pair_gap(a_tokens, b_tokens, range(i1, i2), range(j1, j2)))
-        else:
-            gap_pairs.append([])
+    gaps = [(range(i1, i2), range(j1, j2)) for tag, i1, i2, j1, j2 in opcodes if tag != "equal"]
+    moves = _exact_moves(a_paragraphs, b_paragraphs, gaps)
+    moved_from = set(moves.values())
+    left = [
+        ([i for i in a_ids if i not in moved_from], [j for j in b_ids if j not in moves])
+        for a_ids, b_ids in gaps
+    ]
+    a, b = _ChangedParagraphs(a_paragraphs), _ChangedParagraphs(b_paragraphs)
+    gap_pairs = _pair_gaps(a, b, left)
     paired_a = {i for pairs in gap_pairs for i, _ in pairs}
     paired_b = {j for pairs in gap_pairs for _, j in pairs}
-    moves = _find_moves(
-        a_tokens,
-        b_tokens,
-        [i for i in changed_a if i not in paired_a],
-        [j for j in changed_b if j not in paired_b],
+    moves.update(
+        _near_moves(
+            a,
+            b,
+            [i for a_ids, _ in left for i in a_ids if i not in paired_a],
+            [j for _, b_ids in left for j in b_ids if j not in paired_b],
+        )
     )
     moved_from = set(moves.values())
 
     ops: list[ParagraphOp] = []
-    for (tag, i1, i2, j1, j2), pairs in zip(opcodes, gap_pairs, strict=True):
+    gap_pairs_in_order = iter(gap_pairs)
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             ops.extend(_text_op("equal", i, j1 + i - i1, a_paragraphs[i]) for i in range(i1, i2))
             continue
         i, j = i1, j1
-        for pair_a, pair_b in [*pairs, (i2, j2)]:
+        for pair_a, pair_b in [*next(gap_pairs_in_order), (i2, j2)]:
             for deleted in range(i, pair_a):
                 if deleted not in moved_from:
                     ops.append(_text_op("delete", deleted, None, a_paragraphs[deleted]))
             for inserted in range(j, pair_b):
                 if inserted in moves:
-                    old = moves[inserted]
-                    ops.append(_word_op("move", old, inserted, a_tokens[old], b_tokens[inserted]))
+                    ops.append(_word_op("move", moves[inserted], inserted, a, b))
                 else:
                     ops.append(_text_op("insert", None, inserted, b_paragraphs[inserted]))
             if pair_a < i2:
-                ops.append(_word_op("change", pair_a, pair_b, a_tokens[pair_a], b_tokens[pair_b]))
+                ops.append(_word_op("change", pair_a, pair_b, a, b))
             i, j = pair_a + 1, pair_b + 1
     return tuple(ops)
 

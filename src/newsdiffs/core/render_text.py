@@ -70,10 +70,17 @@ def _paragraph(op: ParagraphOp, color: bool) -> str:
 
 
 def _visible(ops: Sequence[ParagraphOp], context: int | None) -> list[bool]:
+    """Which paragraphs are within ``context`` of a change (one pass each way, not every
+    paragraph against every change: that was quadratic on long articles)."""
     if context is None:
         return [True] * len(ops)
-    changed = [n for n, op in enumerate(ops) if op.kind != "equal"]
-    return [any(abs(n - c) <= context for c in changed) for n in range(len(ops))]
+    visible = [False] * len(ops)
+    for order in (range(len(ops)), range(len(ops) - 1, -1, -1)):
+        since = context + 1  # paragraphs since the last change met in this direction
+        for n in order:
+            since = 0 if ops[n].kind != "equal" else since + 1
+            visible[n] = visible[n] or since <= context
+    return visible
 
 
 def _header(label: str, op: ParagraphOp, color: bool) -> str:

@@ -70,7 +70,7 @@ _AFFILIATE_DISCLOSURE = re.compile(
 )
 _MAX_DISCLOSURE = 400
 _MARKUP = re.compile(
-    r"</?(?:script|noscript|style|iframe|div|span|svg)\b[^>]*>|<a\s+href=", re.IGNORECASE
+    r"</?(?:script|noscript|style|iframe|div|span|svg)\b[^<>]*>|<a\s+href=", re.IGNORECASE
 )
 _MIN_CODE_LENGTH = 40
 _CODE_SYMBOL_SHARE = 0.12

@@ -18,7 +18,8 @@ _MIN_HEADING_WORDS = 3
 _MAX_LABEL_WORDS = 3  # words of section label around a headline in an <h1>
 _WORD = re.compile(r"\w+")
 # A short bracketed tag after a headline: "... Finale [Watch]", "... (VIDEO)".
-_TRAILING_TAG = re.compile(r"\s*[\[(][^\])]{1,20}[\])]$")
+# (?<!\s)\s*+: whitespace is read once per run, not from each of its positions (quadratic).
+_TRAILING_TAG = re.compile(r"(?<!\s)\s*+[\[(][^\])]{1,20}[\])]$")
 
 
 def choose_title(doc: HtmlElement, meta: PageMetadata, url: str = "") -> str:

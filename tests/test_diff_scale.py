@@ -1,0 +1,192 @@
+"""The near-linear pieces of the diff: exact against brute force, and the same answers as the
+(super-linear) code they replaced."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdiffs.core import sentences
+from newsdiffs.core.classify import _NOTICE_START_RE, _quotations
+from newsdiffs.core.diffing import ParagraphOp, diff_versions
+from newsdiffs.core.pairing import WordBag, best_first_matches, dice, near_duplicates
+from newsdiffs.core.render_text import _visible
+from newsdiffs.core.seqdiff import diff_sequences, edit_counts
+from newsdiffs.core.wordiff import _TOKEN_RE, _WORD_PATTERN
+
+bags = st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=9), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(bags, bags, st.sampled_from([0.5, 0.75, 0.9]))
+def test_near_duplicates_finds_exactly_what_brute_force_finds(
+    a_words: list[list[str]], b_words: list[list[str]], threshold: float
+) -> None:
+    a = [WordBag.of(words) for words in a_words]
+    b = [WordBag.of(words) for words in b_words]
+    brute = sorted(
+        (-dice(x, y), i, j)
+        for i, x in enumerate(a)
+        for j, y in enumerate(b)
+        if x.size and dice(x, y) >= threshold
+    )
+    expected = [(-negated, i, j) for negated, i, j in brute]
+    assert near_duplicates(a, b, threshold) == expected
+
+
+def test_best_first_matches_are_one_to_one() -> None:
+    assert best_first_matches([(1.0, 0, 0), (0.9, 0, 1), (0.8, 1, 0), (0.7, 1, 1)]) == [
+        (0, 0),
+        (1, 1),
+    ]
+
+
+def _apply(a: list[str], b: list[str], opcodes: list[tuple[str, int, int, int, int]]) -> list[str]:
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        out.extend(b[j1:j2])
+    return out
+
+
+words = st.lists(st.sampled_from([*"abcdefgh", *(f"u{n}" for n in range(12))]), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words, st.sampled_from([0, 4, 30, 10**9]))
+def test_anchored_diff_beyond_the_cell_budget_is_still_a_diff(
+    a: list[str], b: list[str], max_cells: int
+) -> None:
+    opcodes = diff_sequences(a, b, max_cells=max_cells)
+    assert _apply(a, b, opcodes) == b
+    exact = sum(edit_counts(diff_sequences(a, b)))
+    assert sum(edit_counts(opcodes)) >= exact
+    if len(a) * len(b) <= max_cells:
+        assert sum(edit_counts(opcodes)) == exact
+
+
+def test_huge_rewrite_is_anchored_not_quadratic() -> None:
+    """200,000 words against a copy with 10 % replaced: an exact LCS would need 4e10 cells
+    (minutes, gigabytes); anchored on unique words it stays a correct diff."""
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(50_000)]
+    a = [rng.choice(vocabulary) for _ in range(200_000)]
+    b = list(a)
+    for _ in range(20_000):
+        b[rng.randrange(len(b))] = rng.choice(vocabulary)
+    opcodes = diff_sequences(a, b)
+    assert _apply(a, b, opcodes) == b
+    assert sum(edit_counts(opcodes)) <= 2 * 20_000 * 1.1
+
+
+def _paragraph(rng: random.Random, n: int) -> str:
+    return " ".join(f"w{rng.randrange(5_000)}" for _ in range(20)) + f" p{n}."
+
+
+def test_moved_paragraphs_of_a_long_article_are_moves() -> None:
+    rng = random.Random(1)
+    old = [_paragraph(rng, n) for n in range(2_000)]
+    new = list(old)
+    moved = rng.sample(range(2_000), 200)
+    for n in sorted(moved, reverse=True):
+        del new[n]
+    for n in moved:
+        new.insert(rng.randrange(len(new) + 1), old[n])
+    # and a few moved paragraphs lose a word on the way
+    for n in range(len(new)):
+        if new[n] in {old[m] for m in moved[:20]}:
+            new[n] = new[n].split(" ", 1)[1]
+    diff = diff_versions("T", old, "T", new)
+    assert diff.b_paragraphs == tuple(new)
+    shown = sum(1 for op in diff.paragraphs if op.kind == "move")
+    assert shown == len(moved)  # minimal alignment keeps 1,800 in place, the rest move
+    assert diff.words_inserted == 0 and diff.words_deleted == 20
+
+
+def test_identical_paragraph_moved_wins_over_a_similar_one_in_place() -> None:
+    """Exact moves are matched first: the paragraph that reappears word for word at the end
+    is a move, and its rewrite in place an insert (it was paired as a change before)."""
+    moved = "Alpha beta gamma delta said the mayor."
+    rewrite = "Alpha beta gamma delta epsilon said the mayor."
+    kept = ["One two three.", "Four five six.", "Seven eight nine.", "Ten eleven twelve."]
+    diff = diff_versions("T", [moved, *kept], "T", [rewrite, *kept, moved])
+    assert [(op.kind, op.a_index, op.b_index) for op in diff.paragraphs if op.kind != "equal"] == [
+        ("insert", None, 0),
+        ("move", 0, 5),
+    ]
+    assert diff.words_inserted == 8 and diff.words_deleted == 0
+
+
+# --- the linear rewrites answer what the regexes they replace answered ----------------------
+
+_OLD_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
+_OLD_LAST_WORD = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*\s*$")
+_OLD_QUOTE = re.compile(r"[“\"]([^”\"]+)[”\"]")
+_OLD_NOTICE_START = re.compile(
+    r"^\W*(?:corrections?|clarifications?|updated?|editor[’']?s[’']? notes?|note)\b"
+    r"\s*(?:\([^)]{0,40}\)|(?:on |at )?[\w ,.:]{0,30}?)?\s*[:—–-]",
+    re.IGNORECASE,
+)
+_OLD_TOKEN = re.compile(rf"\s*(?:{_WORD_PATTERN}|[^\w\s])")
+
+
+def _old_split(text: str) -> list[str]:
+    found: list[str] = []
+    start = 0
+    for match in _OLD_BOUNDARY.finditer(text):
+        if text[match.start()] == ".":
+            last = _OLD_LAST_WORD.search(text[start : match.start() + 1])
+            word = last.group(1).rstrip(".").casefold() if last else ""
+            if (len(word) == 1 and word.isalpha()) or word in sentences._ABBREVIATIONS:
+                continue
+        if sentence := text[start : match.end()].strip():
+            found.append(sentence)
+        start = match.end()
+    if tail := text[start:].strip():
+        found.append(tail)
+    return found
+
+
+def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=14).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_texts(["Mr", "U.S", "a", "A", "J", ".", "!", "…", " ", '"', "”", ")", "“", "No", "1"]))
+def test_sentence_split_is_unchanged(text: str) -> None:
+    assert sentences.split_sentences(text) == _old_split(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_texts(["“", "”", '"', "a", " "]))
+def test_quotations_are_unchanged(text: str) -> None:
+    assert _quotations(text) == _OLD_QUOTE.findall(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_texts(["Note", "Update", " ", "  ", "\n", ":", "-", "(", ")", "on ", "x", ",", "1"]))
+def test_notice_start_is_unchanged(text: str) -> None:
+    assert bool(_NOTICE_START_RE.search(text)) == bool(_OLD_NOTICE_START.search(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_texts([" ", "  ", "\n", "a", "b1", ".", ",", "'", "-", ":", "/", "“", "é"]))
+def test_tokens_are_unchanged(text: str) -> None:
+    assert _TOKEN_RE.findall(text) == _OLD_TOKEN.findall(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.booleans(), max_size=15), st.sampled_from([None, 0, 1, 2, 3]))
+def test_context_shows_the_paragraphs_near_a_change(
+    changed: list[bool], context: int | None
+) -> None:
+    ops = [ParagraphOp("insert" if flag else "equal", None, None, ()) for flag in changed]
+    changes = [n for n, flag in enumerate(changed) if flag]
+    expected = [
+        context is None or any(abs(n - c) <= context for c in changes) for n in range(len(ops))
+    ]
+    assert _visible(ops, context) == expected

@@ -224,20 +224,7 @@ class _History:
             not self.versions or self.versions[-1][0].content_hash != new.content_hash
         ):
             number = len(self.versions) + 1
-            version = Version(
-                id=number,
-                article_id=self.article.id,
-                number=number,
-                captured_at=new.captured_at,
-                title=new.title,
-                paragraphs=new.paragraphs,
-                content_hash=new.content_hash,
-                extractor=new.extractor,
-                byline=new.byline,
-                published=new.published,
-                updated=new.updated,
-                classification=new.classification,
-            )
+            version = new.stored_as(number, self.article.id, number)
             self.versions.append((version, body))
             last_changed_at = new.captured_at
         self.article = replace(

@@ -185,6 +185,27 @@ class NewVersion:
     words_added: int | None = None  # newsdiffs.core.word_counts.words_changed
     words_removed: int | None = None
 
+    def stored_as(self, version_id: int, article_id: int, number: int) -> Version:
+        """The Version this becomes once stored with ``version_id`` as number ``number``."""
+        return Version(
+            id=version_id,
+            article_id=article_id,
+            number=number,
+            captured_at=self.captured_at,
+            title=self.title,
+            paragraphs=self.paragraphs,
+            content_hash=self.content_hash,
+            extractor=self.extractor,
+            byline=self.byline,
+            published=self.published,
+            updated=self.updated,
+            significance=self.significance,
+            change_kinds=self.change_kinds,
+            classification=self.classification,
+            words_added=self.words_added,
+            words_removed=self.words_removed,
+        )
+
 
 class EventKind(enum.StrEnum):
     """What happened to an article, besides a new version (``ArticleEvent.kind``)."""

@@ -201,27 +201,6 @@ def version_values(article_id: int, number: int, new: NewVersion) -> dict[str, A
     }
 
 
-def stored_version(version_id: int, article_id: int, number: int, new: NewVersion) -> Version:
-    return Version(
-        id=version_id,
-        article_id=article_id,
-        number=number,
-        captured_at=new.captured_at,
-        title=new.title,
-        paragraphs=new.paragraphs,
-        content_hash=new.content_hash,
-        extractor=new.extractor,
-        byline=new.byline,
-        published=new.published,
-        updated=new.updated,
-        significance=new.significance,
-        change_kinds=new.change_kinds,
-        classification=new.classification,
-        words_added=new.words_added,
-        words_removed=new.words_removed,
-    )
-
-
 def check_values(check: Check) -> dict[str, Any]:
     return {
         "article_id": check.article_id,

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, CursorResult
 
 from newsdiffs.errors import NotFoundError, StorageError
 from newsdiffs.models import ArticleStatus, CheckOutcome, CheckResult, LatestVersionUpdate, Version
-from newsdiffs.storage.convert import check_values, event_values, stored_version, version_values
+from newsdiffs.storage.convert import check_values, event_values, version_values
 from newsdiffs.storage.driver import driver_statement
 from newsdiffs.storage.schema import (
     UTCDateTime,
@@ -151,7 +151,7 @@ def write_check(connection: Connection, result: CheckResult) -> Version | None:
     if new is not None and number is not None:
         inserted = connection.execute(_INSERT_VERSION, version_values(article_id, number, new))
         version_id = inserted_id(inserted)
-        stored = stored_version(version_id, article_id, number, new)
+        stored = new.stored_as(version_id, article_id, number)
     for url in result.aliases:
         _add_alias(connection, article_id, url)
     _write_rows(connection, result)

@@ -9,9 +9,10 @@ with every run's median printed beside it.
 
 The newsroom serves from a separate process (as a real site would), on a simulated clock
 both processes share; CPU is measured with ``time.process_time`` in the tracker's process
-(every thread: extraction and the check decision run in a worker thread), around each whole check (fetch + extract + normalise + compare + store), with checks
-run one at a time so nothing else is counted in. A second pass measures throughput with the
-tracker's normal concurrency.
+(every thread: extraction and the check decision run in a worker thread), around each whole
+check (fetch + extract + normalise + compare + store), with checks run one at a time so
+nothing else is counted in. A second pass measures throughput with the tracker's normal
+concurrency.
 
 Outcomes are measured separately:
 - ``unchanged (304)``: a conditional request the newsroom answers 304 Not Modified.

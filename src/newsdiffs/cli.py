@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsdiffs import __version__, usecases
+from newsdiffs.cli_db import db
 from newsdiffs.clock import SystemClock
 from newsdiffs.core.humanize import fmt_datetime
 from newsdiffs.core.urls import lookup_variants
@@ -690,6 +691,9 @@ def _clean_errors() -> Iterator[None]:
             err=True,
         )
         sys.exit(2)
+
+
+cli.add_command(db)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -124,8 +124,8 @@ class _SqliteFts5:
         return {row.rowid: row.snippet for row in rows}
 
 
-_ENGLISH: ColumnClause[Any] = literal_column("'english'::regconfig")
-_PG_BODY: ColumnClause[Any] = literal_column(
+POSTGRES_CONFIG: ColumnClause[Any] = literal_column("'english'::regconfig")
+POSTGRES_DOCUMENT: ColumnClause[Any] = literal_column(
     "versions.title || chr(10) || coalesce((SELECT string_agg(value, chr(10)) "
     "FROM json_array_elements_text(versions.paragraphs)), '')"
 )
@@ -142,8 +142,8 @@ class _PostgresTsvector:
         if term.prefix:
             words = "".join(ch if ch.isalnum() else " " for ch in term.text).split()
             lexeme = "'" + (words[-1] if words else "").replace("'", "''") + "':*"
-            return func.to_tsquery(_ENGLISH, bindparam(None, lexeme))
-        return func.phraseto_tsquery(_ENGLISH, bindparam(None, term.text))
+            return func.to_tsquery(POSTGRES_CONFIG, bindparam(None, lexeme))
+        return func.phraseto_tsquery(POSTGRES_CONFIG, bindparam(None, term.text))
 
     def condition(self) -> ColumnElement[bool]:
         conditions = []
@@ -159,7 +159,9 @@ class _PostgresTsvector:
         for more in positive[1:]:
             query = query.op("||")(more)
         options = f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords={SNIPPET_WORDS}"
-        headline = func.ts_headline(_ENGLISH, _PG_BODY, query, bindparam(None, options))
+        headline = func.ts_headline(
+            POSTGRES_CONFIG, POSTGRES_DOCUMENT, query, bindparam(None, options)
+        )
         statement = select(versions.c.id, headline).where(versions.c.id.in_(version_ids))
         return {version_id: snippet for version_id, snippet in connection.execute(statement)}
 

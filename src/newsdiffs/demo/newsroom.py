@@ -36,6 +36,22 @@ POLL_INTERVAL = timedelta(minutes=15)
 ARTICLE_LINK_PATTERN = r"/news/\d{4}/\d{2}/\d{2}/[a-z0-9-]+"
 
 
+def site_source(name: str, base: str, title: str) -> Source:
+    """A demo site at ``base`` as a newsdiffs source: RSS, Atom, news sitemap, front page."""
+    return Source(
+        name=name,
+        home_url=f"{base}/",
+        title=title,
+        endpoints=(
+            Endpoint(f"{base}/feeds/rss.xml", DiscoveryKind.FEED, POLL_INTERVAL),
+            Endpoint(f"{base}/feeds/atom.xml", DiscoveryKind.FEED, POLL_INTERVAL),
+            Endpoint(f"{base}/sitemap-news.xml", DiscoveryKind.SITEMAP, POLL_INTERVAL),
+            Endpoint(f"{base}/", DiscoveryKind.FRONTPAGE, POLL_INTERVAL, ARTICLE_LINK_PATTERN),
+        ),
+        include_patterns=(ARTICLE_LINK_PATTERN,),
+    )
+
+
 class DemoNewsroom:
     """A local news site whose articles change over (sim) time, and which knows the truth."""
 
@@ -101,19 +117,7 @@ class DemoNewsroom:
 
     def source(self) -> Source:
         """The newsroom as a newsdiffs source: RSS, Atom, news sitemap and front page."""
-        base = self.base_url
-        return Source(
-            name=SOURCE_NAME,
-            home_url=f"{base}/",
-            title=SITE_NAME,
-            endpoints=(
-                Endpoint(f"{base}/feeds/rss.xml", DiscoveryKind.FEED, POLL_INTERVAL),
-                Endpoint(f"{base}/feeds/atom.xml", DiscoveryKind.FEED, POLL_INTERVAL),
-                Endpoint(f"{base}/sitemap-news.xml", DiscoveryKind.SITEMAP, POLL_INTERVAL),
-                Endpoint(f"{base}/", DiscoveryKind.FRONTPAGE, POLL_INTERVAL, ARTICLE_LINK_PATTERN),
-            ),
-            include_patterns=(ARTICLE_LINK_PATTERN,),
-        )
+        return site_source(SOURCE_NAME, self.base_url, SITE_NAME)
 
     def canonical_url(self, path_or_url: str) -> str:
         """The canonical article URL for a path or URL: absolute, no query, no fragment."""

@@ -9,7 +9,7 @@ a Last-Modified of the later of the state's time and the redesign; ``If-None-Mat
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -53,11 +53,21 @@ class SiteResponse:
 
 
 class DemoSite:
-    """The site as a function of sim time, answering at ``base_url``."""
+    """The site as a function of sim time, answering at ``base_url``.
 
-    def __init__(self, timeline: NewsroomTimeline, base_url: str) -> None:
+    ``wrap_article``, when given, turns each rendered article page into the page sent (the
+    many-outlet newsroom wraps it in real page chrome: :mod:`newsdiffs.demo.heavy`).
+    """
+
+    def __init__(
+        self,
+        timeline: NewsroomTimeline,
+        base_url: str,
+        wrap_article: Callable[[str], str] | None = None,
+    ) -> None:
         self.timeline = timeline
         self.base_url = base_url.rstrip("/")
+        self.wrap_article = wrap_article
 
     def respond(
         self, target: str, now: datetime, noise_seed: int, if_none_match: str | None = None
@@ -130,8 +140,10 @@ class DemoSite:
             now=now,
             related=self._related(article, now),
         )
-        body = render_article(page, template, noise).encode("utf-8")
-        return SiteResponse(200, HTML, body, headers, served)
+        markup = render_article(page, template, noise)
+        if self.wrap_article is not None:
+            markup = self.wrap_article(markup)
+        return SiteResponse(200, HTML, markup.encode("utf-8"), headers, served)
 
     def _not_found(self, now: datetime, served: ServedEntry | None = None) -> SiteResponse:
         return SiteResponse(404, HTML, render_not_found(now).encode("utf-8"), (), served)

@@ -15,10 +15,11 @@ percentile on 2,000-word articles (corpus paragraphs concatenated to exactly 2,0
 Scale rows: a 100 KB and a 1 MB article (distinct corpus paragraphs in order), with 30 % of
 the paragraphs replaced (half reworded: a fifth of their words swapped for other words; half
 by unrelated paragraphs) and 10 % moved elsewhere, diffed by ``diff_versions`` (targets:
-10 ms and 100 ms); the word engine and difflib run on the same words (difflib on 1 MB only
+10 ms and 100 ms) and classified by ``classify_versions`` (diff + sentence operations: what a
+changed check runs); the word engine and difflib run on the same words (difflib on 1 MB only
 with ``--difflib``: it takes minutes).
 
-    python benchmarks/bench_diff.py [--quick] [--difflib]
+    python benchmarks/bench_diff.py [--quick] [--difflib] [--scale-only]
 
 Writes benchmarks/results/diff.json.
 """
@@ -51,6 +52,7 @@ from edit_generator import (  # noqa: E402
     load_articles,
 )
 
+from newsdiffs.core.classify import classify_versions  # noqa: E402
 from newsdiffs.core.diffing import diff_versions  # noqa: E402
 from newsdiffs.core.seqdiff import diff_sequences, edit_counts  # noqa: E402
 
@@ -61,6 +63,8 @@ LONG_WORDS = 2000
 # (label, characters, target ms for diff_versions)
 SCALE_SIZES = (("100 KB", 100_000, 10.0), ("1 MB", 1_000_000, 100.0))
 REPLACED_SHARE = 0.3
+# Best of this many runs: on a shared host single runs of the 1 MB row vary by +-30 %.
+SCALE_REPEATS = 10
 MOVED_SHARE = 0.1
 
 
@@ -264,6 +268,7 @@ def _measure_scale(
     for label, size, target_ms in SCALE_SIZES:
         old, new, moved = _scaled_case(articles, size, random.Random(3))
         t_article, article = _best_time(partial(diff_versions, "Title", old, "Title", new), repeats)
+        t_classify, _ = _best_time(partial(classify_versions, "Title", old, "Title", new), repeats)
         a, b = " ".join(old).split(), " ".join(new).split()
         t_engine, opcodes = _best_time(partial(diff_sequences, a, b), repeats)
         difflib_ms = None  # not measured
@@ -279,6 +284,7 @@ def _measure_scale(
                 "moves_shown": sum(1 for op in article.paragraphs if op.kind == "move"),
                 "diff_versions_ms": t_article * 1e3,
                 "target_ms": target_ms,
+                "classify_versions_ms": t_classify * 1e3,
                 "engine_ms": t_engine * 1e3,
                 "difflib_ms": difflib_ms,
                 "diff_versions_edits": article.words_inserted + article.words_deleted,
@@ -295,12 +301,14 @@ def _print_scale(rows: Sequence[dict[str, Any]]) -> None:
     )
     print(
         f"  {'size':<8}{'paragraphs':>11}{'words':>9}{'diff_versions ms':>18}{'target':>8}"
-        f"{'engine ms':>11}{'difflib ms':>12}{'moves shown':>13}{'edits':>8}{'engine edits':>14}"
+        f"{'classify ms':>13}{'engine ms':>11}{'difflib ms':>12}{'moves shown':>13}{'edits':>8}"
+        f"{'engine edits':>14}"
     )
     for row in rows:
         print(
             f"  {row['label']:<8}{row['paragraphs']:>11}{row['words']:>9}"
-            f"{row['diff_versions_ms']:>18.1f}{row['target_ms']:>8.0f}{row['engine_ms']:>11.1f}"
+            f"{row['diff_versions_ms']:>18.1f}{row['target_ms']:>8.0f}"
+            f"{row['classify_versions_ms']:>13.1f}{row['engine_ms']:>11.1f}"
             f"{'-' if row['difflib_ms'] is None else format(row['difflib_ms'], '.1f'):>12}"
             f"{row['moves_shown']:>7}/{row['moved']:<5}"
             f"{row['diff_versions_edits']:>8}{row['engine_edits']:>14}"
@@ -313,10 +321,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--difflib", action="store_true", help="also time difflib on the 1 MB scale row"
     )
+    parser.add_argument(
+        "--scale-only",
+        action="store_true",
+        help="only the 100 KB and 1 MB rows (printed, not written)",
+    )
     args = parser.parse_args(argv)
     articles = load_articles()
     if not articles:
         print("corpus not found (set NEWSDIFFS_CORPUS): nothing to benchmark")
+        return 0
+    if args.scale_only:
+        _print_scale(_measure_scale(articles, SCALE_REPEATS, args.difflib))
         return 0
     repeats = 1 if args.quick else 5
     corpus_cases = list(generate_cases(articles, seed=1, per_article=1 if args.quick else 3))
@@ -335,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print("Corpus articles, 1 to 3 generated operations", corpus)
     _print("Corpus articles, one generated operation", single)
     _print(f"{LONG_WORDS}-word articles, 1 to 3 generated operations", long)
-    scale = _measure_scale(articles, 1 if args.quick else 5, args.difflib)
+    scale = _measure_scale(articles, 1 if args.quick else SCALE_REPEATS, args.difflib)
     _print_scale(scale)
     targets = {
         "speedup_vs_difflib_at_least_20x": long["speedup_vs_difflib_total"] >= TARGET_SPEEDUP

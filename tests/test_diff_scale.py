@@ -14,8 +14,18 @@ from newsdiffs.core.classify import _NOTICE_START_RE, _quotations
 from newsdiffs.core.diffing import ParagraphOp, diff_versions
 from newsdiffs.core.pairing import WordBag, best_first_matches, dice, near_duplicates
 from newsdiffs.core.render_text import _visible
-from newsdiffs.core.seqdiff import diff_sequences, edit_counts
-from newsdiffs.core.wordiff import _TOKEN_RE, _WORD_PATTERN
+from newsdiffs.core.seqdiff import common_length, diff_sequences, edit_counts
+from newsdiffs.core.wordiff import (
+    _BARE_TOKEN_RE,
+    _TOKEN_RE,
+    _WORD_PATTERN,
+    _WORD_TOKEN_RE,
+    count_word_tokens,
+    count_words,
+    spans_text,
+    tokenize,
+    tokenize_all,
+)
 
 bags = st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=9), max_size=8)
 
@@ -132,6 +142,8 @@ _OLD_NOTICE_START = re.compile(
     re.IGNORECASE,
 )
 _OLD_TOKEN = re.compile(rf"\s*(?:{_WORD_PATTERN}|[^\w\s])")
+_OLD_BARE_TOKEN = re.compile(rf"{_WORD_PATTERN}|[^\w\s]")
+_OLD_WORD_TOKEN = re.compile(_WORD_PATTERN)
 
 
 def _old_split(text: str) -> list[str]:
@@ -177,6 +189,41 @@ def test_notice_start_is_unchanged(text: str) -> None:
 @given(_texts([" ", "  ", "\n", "a", "b1", ".", ",", "'", "-", ":", "/", "“", "é"]))
 def test_tokens_are_unchanged(text: str) -> None:
     assert _TOKEN_RE.findall(text) == _OLD_TOKEN.findall(text)
+    assert _BARE_TOKEN_RE.findall(text) == _OLD_BARE_TOKEN.findall(text)
+    assert _WORD_TOKEN_RE.findall(text) == _OLD_WORD_TOKEN.findall(text)
+
+
+_TOKEN_PIECES = [
+    " ",
+    "  ",
+    "\n",
+    "a",
+    "B1",
+    "_",
+    ".",
+    ",",
+    "'",
+    "’",
+    "-",
+    ":",
+    "/",
+    "“",
+    "ß",
+    "İ",
+    "²",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts(_TOKEN_PIECES))
+def test_words_counted_from_tokens_are_the_words_of_the_text(text: str) -> None:
+    assert count_word_tokens(tokenize(text).words) == count_words(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_texts([*_TOKEN_PIECES, "\x00"]), max_size=5))
+def test_tokenising_together_is_tokenising_one_by_one(texts: list[str]) -> None:
+    assert tokenize_all(texts) == [tokenize(text) for text in texts]
 
 
 @settings(max_examples=300, deadline=None)
@@ -190,3 +237,33 @@ def test_context_shows_the_paragraphs_near_a_change(
         context is None or any(abs(n - c) <= context for c in changes) for n in range(len(ops))
     ]
     assert _visible(ops, context) == expected
+
+
+# --- lazy spans: what is known without them is what the spans say ----------------------------
+
+_PARAGRAPH_PIECES = ["One", " two", " Two", " three.", " four,", " 5.5", "  ", " “six”", "-"]
+_paragraphs = st.lists(_texts(_PARAGRAPH_PIECES), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_paragraphs, _paragraphs)
+def test_texts_and_counts_known_before_the_spans_are_what_the_spans_say(
+    old: list[str], new: list[str]
+) -> None:
+    lazy = diff_versions("T", old, "T", new)
+    texts = [(op.a_text, op.b_text, op.changed) for op in lazy.paragraphs]
+    spans = [op.spans for op in lazy.paragraphs]  # now built
+    assert texts == [
+        (spans_text(s, "a"), spans_text(s, "b"), any(span.op != "equal" for span in s))
+        for s in spans
+    ]
+    for side, count in (("insert", lazy.words_inserted), ("delete", lazy.words_deleted)):
+        assert count == sum(count_words(span.text) for s in spans for span in s if span.op == side)
+    assert diff_versions("T", old, "T", new) == lazy  # equality compares the spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words)
+def test_common_length_is_the_longest_common_subsequence(a: list[str], b: list[str]) -> None:
+    blocks = sum(i2 - i1 for tag, i1, i2, _, _ in diff_sequences(a, b) if tag == "equal")
+    assert common_length(a, b) == blocks

@@ -11,16 +11,20 @@ to a few hundred milliseconds now.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from fake_fetcher import FakeFetcher
 from fastapi.testclient import TestClient
 from web_seed import START, Seeded, record, seed
 
+from newsdiffs.clock import ManualClock
 from newsdiffs.core.classify import classify_versions
 from newsdiffs.core.diffing import diff_versions
 from newsdiffs.core.normalize import normalize_paragraphs
@@ -28,6 +32,10 @@ from newsdiffs.core.render_text import render_ansi
 from newsdiffs.core.sentences import split_sentences
 from newsdiffs.core.word_counts import words_changed
 from newsdiffs.core.wordiff import diff_words, spans_text
+from newsdiffs.extraction import extract
+from newsdiffs.models import CheckOutcome, Source
+from newsdiffs.storage import open_store
+from newsdiffs.tracker import Tracker
 from newsdiffs.web import create_app
 
 T = TypeVar("T")
@@ -136,3 +144,54 @@ def test_diff_page(seeded: Seeded, name: str) -> None:
     for pair in ("1/2", "2/3"):
         page = _within_limit(partial(client.get, f"/articles/{article.id}/diff/{pair}"))
         assert page.status_code == 200
+
+
+# --- a whole tracker check, page to stored version -------------------------------------------
+
+SITE = "https://news.example"
+TRACKER_PATHOLOGICAL = ("dots_3kb", "curly_quotes", "spaces_1mb", "no_break_1mb")
+
+
+def _page(paragraphs: list[str]) -> bytes:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Bridge</title>"
+        f"</head><body><main><article><h1>Bridge</h1>{body}</article></main></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("name", TRACKER_PATHOLOGICAL)
+def test_tracker_check(tmp_path: Path, name: str) -> None:
+    """A tracker check (fake fetcher, real extraction and store) of an article whose second
+    page holds a pathological paragraph: recorded, in under a second of CPU per check."""
+    store = open_store(str(tmp_path / "t.db"))
+    store.upsert_source(Source(name="s", home_url=SITE + "/"))
+    web = FakeFetcher()
+    clock = ManualClock(START)
+    tracker = Tracker(store, web, clock, extract)  # type: ignore[arg-type]
+    article, _ = store.add_article("s", SITE + "/news/1", clock.now())
+    story = [NORMAL, "Engineers said the work would take at least six months."]
+
+    def check(paragraphs: list[str]) -> CheckOutcome:
+        web.page(SITE + "/news/1", _page(paragraphs))
+        report = _within_limit(lambda: asyncio.run(tracker.check(store.get_article(article.id))))
+        clock.advance(86_400)
+        return report.outcome
+
+    try:
+        assert check(story) is CheckOutcome.FIRST_VERSION
+        outcome = check([story[0], PATHOLOGICAL[name], story[1]])
+        # 1 MB of spaces normalises to nothing: the same text, no new version
+        assert outcome is (
+            CheckOutcome.UNCHANGED if name == "spaces_1mb" else CheckOutcome.NEW_VERSION
+        )
+        assert [check.outcome for check in store.checks(article.id)] == [
+            outcome,
+            CheckOutcome.FIRST_VERSION,
+        ]
+        versions = store.versions(article.id)
+        assert len(versions) == (1 if name == "spaces_1mb" else 2)
+        if name != "spaces_1mb":
+            assert PATHOLOGICAL[name].strip() in "".join(versions[-1].paragraphs)
+    finally:
+        store.close()

@@ -12,10 +12,15 @@
    ``change`` with word marks rather than a ``delete`` plus an ``insert``. Paragraphs left
    over that are near-identical across gaps (Dice >= :data:`MOVE_SIMILARITY`, found by
    prefix filtering, not by comparing every pair) are ``move`` too.
-3. **Diff words** inside each pair with :func:`~newsdiffs.core.wordiff.diff_words`.
+3. **Diff words** inside each pair (:class:`~newsdiffs.core.wordiff.TokenDiff`, minimal).
 
-Near-linear in the page size: a 1 MB page with 30 % of its paragraphs replaced and 10 %
-moved takes ~0.2 s of CPU (was 28 s), 100 KB ~18 ms (was 0.3 s): benchmarks/bench_diff.py.
+Only what has to be looked at is: paragraphs equal or moved unchanged are never tokenised;
+the others are tokenised in one regex pass; a one-for-one replacement whose common token
+subsequence already makes it a pair gets no word bag; the word counts come from the token
+diffs, and the spans of a changed paragraph are built only when a renderer reads them. A
+1 MB page with 30 % of its paragraphs replaced and 10 % moved takes 116-130 ms of CPU on
+the shared 2-core host (f7dfa81: 222-253 ms, before it 28 s), 100 KB 9-10.5 ms (18-19 ms):
+``benchmarks/bench_diff.py --scale-only``.
 
 The result, :class:`ArticleDiff`, lists :class:`ParagraphOp` in reading order of the new
 version (deleted paragraphs appear where they stood); renderers (web, feeds, exports, the
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from newsdiffs.core.pairing import (
@@ -38,15 +44,19 @@ from newsdiffs.core.pairing import (
     pair_in_order,
 )
 from newsdiffs.core.pairing import affinity as bag_affinity
-from newsdiffs.core.seqdiff import diff_sequences
+from newsdiffs.core.pairing import affinity_of_counts as pair_affinity
+from newsdiffs.core.seqdiff import common_length, diff_sequences
 from newsdiffs.core.wordiff import (
     Span,
+    SpanOp,
+    TokenDiff,
     Tokens,
+    count_word_tokens,
     count_words,
     diff_words,
-    spans_from_opcodes,
     spans_text,
     tokenize,
+    tokenize_all,
 )
 
 __all__ = [
@@ -68,34 +78,94 @@ PAIR_SIMILARITY = 0.4
 MOVE_SIMILARITY = 0.75
 
 
-@dataclass(frozen=True)
 class ParagraphOp:
-    """One paragraph of the diff.
+    """One paragraph of the diff (immutable).
 
     ``a_index``/``b_index`` are 0-based positions in the old/new paragraph lists (None for
     the side where the paragraph does not exist, and for the title and byline). ``spans``
     hold the text: one ``equal`` span for an unchanged paragraph, one ``insert``/``delete``
-    span for an added/removed one, word-level spans for ``change`` and ``move``.
+    span for an added/removed one, word-level spans for ``change`` and ``move``. The spans
+    are built when first read (renderers read them; counting and classifying do not).
     """
 
-    kind: ParagraphKind
-    a_index: int | None
-    b_index: int | None
-    spans: tuple[Span, ...]
+    __slots__ = ("_a_index", "_b_index", "_kind", "_source", "_spans")
+
+    def __init__(
+        self,
+        kind: ParagraphKind,
+        a_index: int | None,
+        b_index: int | None,
+        spans: tuple[Span, ...],
+    ) -> None:
+        self._kind = kind
+        self._a_index = a_index
+        self._b_index = b_index
+        self._spans: tuple[Span, ...] | None = spans
+        # the whole text (one span of _whole_op(kind)), or a word diff, when spans is None
+        self._source: str | TokenDiff | None = None
+
+    @classmethod
+    def _of(
+        cls,
+        kind: ParagraphKind,
+        a_index: int | None,
+        b_index: int | None,
+        source: str | TokenDiff,
+    ) -> ParagraphOp:
+        op = cls.__new__(cls)
+        op._kind, op._a_index, op._b_index = kind, a_index, b_index
+        op._spans, op._source = None, source
+        return op
+
+    @property
+    def kind(self) -> ParagraphKind:
+        return self._kind
+
+    @property
+    def a_index(self) -> int | None:
+        return self._a_index
+
+    @property
+    def b_index(self) -> int | None:
+        return self._b_index
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        spans = self._spans
+        if spans is None:
+            source = self._source
+            if isinstance(source, TokenDiff):
+                spans = source.spans
+            else:
+                spans = (Span(_whole_op(self._kind), source),) if source else ()
+            self._spans = spans
+        return spans
+
+    def _side_text(self, side: Literal["a", "b"]) -> str:
+        source = self._source
+        if self._spans is not None or source is None:
+            return spans_text(self.spans, side)
+        if isinstance(source, TokenDiff):
+            # the spans spell each text up to its last token (trailing space is not a token)
+            return (source.a if side == "a" else source.b).text.rstrip()
+        absent = "insert" if side == "a" else "delete"
+        return "" if _whole_op(self._kind) == absent else source
 
     @property
     def a_text(self) -> str:
         """The paragraph as it was (empty for an insert)."""
-        return spans_text(self.spans, "a")
+        return self._side_text("a")
 
     @property
     def b_text(self) -> str:
         """The paragraph as it is now (empty for a delete)."""
-        return spans_text(self.spans, "b")
+        return self._side_text("b")
 
     @property
     def changed(self) -> bool:
         """Whether any word differs (a move with identical text is not a change of words)."""
+        if self._spans is None and isinstance(self._source, TokenDiff):
+            return self.a_text != self.b_text
         return any(span.op != "equal" for span in self.spans)
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -105,6 +175,28 @@ class ParagraphOp:
             "b_index": self.b_index,
             "spans": [span.to_json_dict() for span in self.spans],
         }
+
+    def _key(self) -> tuple[str, int | None, int | None, tuple[Span, ...]]:
+        return (self._kind, self._a_index, self._b_index, self.spans)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ParagraphOp):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"ParagraphOp(kind={self._kind!r}, a_index={self._a_index!r}, "
+            f"b_index={self._b_index!r}, spans={self.spans!r})"
+        )
+
+
+def _whole_op(kind: ParagraphKind) -> SpanOp:
+    """The span op of a paragraph shown whole (inserted, deleted or unchanged)."""
+    return "insert" if kind == "insert" else "delete" if kind == "delete" else "equal"
 
 
 @dataclass(frozen=True)
@@ -137,15 +229,16 @@ class ArticleDiff:
     def changed(self) -> bool:
         return self.title_changed or self.byline_changed or self.body_changed
 
-    @property
+    @cached_property
     def a_paragraphs(self) -> tuple[str, ...]:
-        """The old version's paragraphs, rebuilt from the diff."""
+        """The old version's paragraphs, rebuilt from the diff (once: classifying reads them
+        several times)."""
         indexed = [(op.a_index, op.a_text) for op in self.paragraphs if op.a_index is not None]
         return tuple(text for _, text in sorted(indexed))
 
-    @property
+    @cached_property
     def b_paragraphs(self) -> tuple[str, ...]:
-        """The new version's paragraphs, rebuilt from the diff."""
+        """The new version's paragraphs, rebuilt from the diff (once)."""
         indexed = [(op.b_index, op.b_text) for op in self.paragraphs if op.b_index is not None]
         return tuple(text for _, text in sorted(indexed))
 
@@ -173,10 +266,7 @@ def affinity(a: Sequence[str], b: Sequence[str]) -> float:
 def _text_op(
     kind: ParagraphKind, a_index: int | None, b_index: int | None, text: str
 ) -> ParagraphOp:
-    op: Literal["equal", "insert", "delete"] = (
-        "insert" if kind == "insert" else "delete" if kind == "delete" else "equal"
-    )
-    return ParagraphOp(kind, a_index, b_index, (Span(op, text),) if text else ())
+    return ParagraphOp._of(kind, a_index, b_index, text)
 
 
 def _line_op(a_text: str | None, b_text: str | None) -> ParagraphOp:
@@ -206,17 +296,24 @@ def pair_similar(
 
 class _ChangedParagraphs:
     """Tokens and word bags of one version's paragraphs, made when first needed (a paragraph
-    moved unchanged is never tokenised)."""
+    moved unchanged is never tokenised, and one paired at sight is never put in a bag)."""
 
     def __init__(self, paragraphs: Sequence[str]) -> None:
-        self._paragraphs = paragraphs
+        self.texts = paragraphs
         self._tokens: dict[int, Tokens] = {}
         self._bags: dict[int, WordBag] = {}
+
+    def tokenize(self, indices: Sequence[int]) -> None:
+        """Tokenise these paragraphs now, all at once (cheaper than one by one)."""
+        paragraphs = self.texts
+        self._tokens.update(
+            zip(indices, tokenize_all([paragraphs[i] for i in indices]), strict=True)
+        )
 
     def tokens(self, index: int) -> Tokens:
         found = self._tokens.get(index)
         if found is None:
-            found = self._tokens[index] = tokenize(self._paragraphs[index])
+            found = self._tokens[index] = tokenize(self.texts[index])
         return found
 
     def bag(self, index: int) -> WordBag:
@@ -224,6 +321,15 @@ class _ChangedParagraphs:
         if found is None:
             found = self._bags[index] = WordBag.of(self.tokens(index).words)
         return found
+
+    def count_words(self, index: int, tokens: list[str]) -> int:
+        """Words of a paragraph inserted or deleted whole: its tokens, when it was tokenised,
+        go to ``tokens`` (counted all at once), else its words are counted here."""
+        found = self._tokens.get(index)
+        if found is None:
+            return count_words(self.texts[index])
+        tokens.extend(found.words)
+        return 0
 
 
 def _exact_moves(
@@ -246,15 +352,33 @@ def _exact_moves(
 
 
 def _pair_gaps(
-    a: _ChangedParagraphs, b: _ChangedParagraphs, gaps: Sequence[tuple[list[int], list[int]]]
+    a: _ChangedParagraphs,
+    b: _ChangedParagraphs,
+    gaps: Sequence[tuple[list[int], list[int]]],
 ) -> list[list[tuple[int, int]]]:
-    """Pairs (old index, new index) of similar paragraphs in each gap."""
+    """Pairs (old index, new index) of similar paragraphs in each gap.
+
+    A gap of one old and one new paragraph (most edits) is looked at first through the
+    length of their longest common token subsequence (C++, no alignment): a lower bound
+    of their shared words, so when it already reaches :data:`PAIR_SIMILARITY` they pair
+    without word bags (a bag costs about as much as tokenising: 30 ns a character).
+    """
     budget = CellBudget()
     gap_pairs: list[list[tuple[int, int]]] = []
     for a_ids, b_ids in gaps:
         if not a_ids or not b_ids:
             gap_pairs.append([])
             continue
+        if len(a_ids) == 1 and len(b_ids) == 1 and budget.cells >= 1:
+            a_words, b_words = a.tokens(a_ids[0]).words, b.tokens(b_ids[0]).words
+            common = common_length(a_words, b_words)
+            if (
+                common is not None
+                and pair_affinity(common, len(a_words), len(b_words)) >= PAIR_SIMILARITY
+            ):
+                budget.spend(1)
+                gap_pairs.append([(a_ids[0], b_ids[0])])
+                continue
         pairs = pair_in_order(
             [a.bag(i) for i in a_ids], [b.bag(j) for j in b_ids], PAIR_SIMILARITY, budget
         )
@@ -273,20 +397,56 @@ def _near_moves(
     return {inserted[j]: deleted[i] for i, j in best_first_matches(candidates)}
 
 
-def _word_op(
-    kind: ParagraphKind, a_index: int, b_index: int, a: _ChangedParagraphs, b: _ChangedParagraphs
-) -> ParagraphOp:
-    a_tokens, b_tokens = a.tokens(a_index), b.tokens(b_index)
-    if a_tokens.text == b_tokens.text:
-        return _text_op(kind, a_index, b_index, b_tokens.text)
-    spans = spans_from_opcodes(a_tokens, b_tokens, diff_sequences(a_tokens.words, b_tokens.words))
-    return ParagraphOp(kind, a_index, b_index, spans)
+class _Ops:
+    """Paragraph operations in reading order, and the words they insert and delete (the
+    tokens of tokenised paragraphs are counted all at once at the end)."""
+
+    def __init__(self, a: _ChangedParagraphs, b: _ChangedParagraphs) -> None:
+        self.ops: list[ParagraphOp] = []
+        self._a, self._b = a, b
+        self._inserted = self._deleted = 0
+        self._inserted_tokens: list[str] = []
+        self._deleted_tokens: list[str] = []
+
+    def equal(self, i1: int, i2: int, j1: int) -> None:
+        of = ParagraphOp._of
+        self.ops.extend(
+            of("equal", i, j, text)
+            for i, j, text in zip(
+                range(i1, i2), range(j1, j1 + i2 - i1), self._a.texts[i1:i2], strict=True
+            )
+        )
+
+    def delete(self, i: int) -> None:
+        self.ops.append(ParagraphOp._of("delete", i, None, self._a.texts[i]))
+        self._deleted += self._a.count_words(i, self._deleted_tokens)
+
+    def insert(self, j: int) -> None:
+        self.ops.append(ParagraphOp._of("insert", None, j, self._b.texts[j]))
+        self._inserted += self._b.count_words(j, self._inserted_tokens)
+
+    def words(self, kind: ParagraphKind, i: int, j: int) -> None:
+        """A paragraph changed in place or moved: word marks, unless moved unchanged."""
+        if self._a.texts[i] == self._b.texts[j]:  # never tokenised
+            self.ops.append(ParagraphOp._of(kind, i, j, self._b.texts[j]))
+            return
+        word_diff = TokenDiff.of(self._a.tokens(i), self._b.tokens(j))
+        self.ops.append(ParagraphOp._of(kind, i, j, word_diff))
+        self._deleted_tokens += word_diff.changed_tokens("a")
+        self._inserted_tokens += word_diff.changed_tokens("b")
+
+    def counts(self) -> tuple[int, int]:
+        """(words inserted, words deleted)."""
+        return (
+            self._inserted + count_word_tokens(self._inserted_tokens),
+            self._deleted + count_word_tokens(self._deleted_tokens),
+        )
 
 
-def diff_paragraphs(
+def _align(
     a_paragraphs: Sequence[str], b_paragraphs: Sequence[str]
-) -> tuple[ParagraphOp, ...]:
-    """Align two paragraph lists into paragraph operations (see the module docstring)."""
+) -> tuple[tuple[ParagraphOp, ...], int, int]:
+    """Paragraph operations (see the module docstring), words inserted, words deleted."""
     opcodes = diff_sequences(a_paragraphs, b_paragraphs)
     gaps = [(range(i1, i2), range(j1, j2)) for tag, i1, i2, j1, j2 in opcodes if tag != "equal"]
     moves = _exact_moves(a_paragraphs, b_paragraphs, gaps)
@@ -296,6 +456,8 @@ def diff_paragraphs(
         for a_ids, b_ids in gaps
     ]
     a, b = _ChangedParagraphs(a_paragraphs), _ChangedParagraphs(b_paragraphs)
+    a.tokenize([i for a_ids, _ in left for i in a_ids])  # each is paired or bagged: all are
+    b.tokenize([j for _, b_ids in left for j in b_ids])  # tokenised
     gap_pairs = _pair_gaps(a, b, left)
     paired_a = {i for pairs in gap_pairs for i, _ in pairs}
     paired_b = {j for pairs in gap_pairs for _, j in pairs}
@@ -309,30 +471,33 @@ def diff_paragraphs(
     )
     moved_from = set(moves.values())
 
-    ops: list[ParagraphOp] = []
+    ops = _Ops(a, b)
     gap_pairs_in_order = iter(gap_pairs)
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            ops.extend(_text_op("equal", i, j1 + i - i1, a_paragraphs[i]) for i in range(i1, i2))
+            ops.equal(i1, i2, j1)
             continue
         i, j = i1, j1
         for pair_a, pair_b in [*next(gap_pairs_in_order), (i2, j2)]:
-            for deleted in range(i, pair_a):
-                if deleted not in moved_from:
-                    ops.append(_text_op("delete", deleted, None, a_paragraphs[deleted]))
-            for inserted in range(j, pair_b):
-                if inserted in moves:
-                    ops.append(_word_op("move", moves[inserted], inserted, a, b))
+            for gone in range(i, pair_a):
+                if gone not in moved_from:
+                    ops.delete(gone)
+            for new in range(j, pair_b):
+                if new in moves:
+                    ops.words("move", moves[new], new)
                 else:
-                    ops.append(_text_op("insert", None, inserted, b_paragraphs[inserted]))
+                    ops.insert(new)
             if pair_a < i2:
-                ops.append(_word_op("change", pair_a, pair_b, a, b))
+                ops.words("change", pair_a, pair_b)
             i, j = pair_a + 1, pair_b + 1
-    return tuple(ops)
+    return (tuple(ops.ops), *ops.counts())
 
 
-def _count(ops: Sequence[ParagraphOp], op: Literal["insert", "delete"]) -> int:
-    return sum(count_words(span.text) for para in ops for span in para.spans if span.op == op)
+def diff_paragraphs(
+    a_paragraphs: Sequence[str], b_paragraphs: Sequence[str]
+) -> tuple[ParagraphOp, ...]:
+    """Align two paragraph lists into paragraph operations (see the module docstring)."""
+    return _align(a_paragraphs, b_paragraphs)[0]
 
 
 def diff_versions(
@@ -344,12 +509,12 @@ def diff_versions(
     b_byline: str | None = None,
 ) -> ArticleDiff:
     """Diff two versions of an article (title, body paragraphs, optional bylines)."""
-    paragraphs = diff_paragraphs(a_paragraphs, b_paragraphs)
+    paragraphs, inserted, deleted = _align(a_paragraphs, b_paragraphs)
     byline = None if a_byline is None and b_byline is None else _line_op(a_byline, b_byline)
     return ArticleDiff(
         title=_line_op(a_title, b_title),
         byline=byline,
         paragraphs=paragraphs,
-        words_inserted=_count(paragraphs, "insert"),
-        words_deleted=_count(paragraphs, "delete"),
+        words_inserted=inserted,
+        words_deleted=deleted,
     )

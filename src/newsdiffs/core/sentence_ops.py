@@ -17,7 +17,8 @@ import re
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import filterfalse
+from typing import Any, NamedTuple
 
 from newsdiffs.core.cosmetic import cosmetic_kind, folded_words
 from newsdiffs.core.diffing import ArticleDiff
@@ -105,8 +106,7 @@ _STOPWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _Sentence:
+class _Sentence(NamedTuple):  # a named tuple: 3 times cheaper to make than a dataclass
     position: SentencePosition
     text: str
     words: tuple[str, ...]  # folded words
@@ -118,7 +118,7 @@ def _sentences(paragraphs: Iterable[tuple[int, str]]) -> list[_Sentence]:
     for p, paragraph in paragraphs:
         for n, text in enumerate(split_sentences(paragraph)):
             words = tuple(folded_words(text))
-            content = tuple(word for word in words if word not in _STOPWORDS) or words
+            content = tuple(filterfalse(_STOPWORDS.__contains__, words)) or words
             sentences.append(_Sentence(SentencePosition(p, n), text, words, content))
     return sentences
 
@@ -144,7 +144,7 @@ def _units(paragraphs: Iterable[tuple[int, str, bool]]) -> tuple[list[str], list
 def _expand(units: Sequence[_Unit]) -> list[_Sentence]:
     sentences: list[_Sentence] = []
     for unit in units:
-        sentences.extend(_sentences([unit]) if isinstance(unit, tuple) else [unit])
+        sentences.extend([unit] if isinstance(unit, _Sentence) else _sentences([unit]))
     return sentences
 
 

@@ -204,7 +204,9 @@ def _bit_parallel_blocks(
     return _merge_blocks(blocks)
 
 
-def _blocks_to_opcodes(blocks: list[tuple[int, int, int]], n: int, m: int) -> list[Opcode]:
+def opcodes_from_blocks(blocks: Sequence[tuple[int, int, int]], n: int, m: int) -> list[Opcode]:
+    """difflib-style opcodes of a diff of sequences of ``n`` and ``m`` items, from its
+    matching blocks."""
     opcodes: list[Opcode] = []
     i = j = 0
     for block_i, block_j, size in [*blocks, (n, m, 0)]:
@@ -361,6 +363,15 @@ def _indel_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[in
     ]
 
 
+def common_length(a: Sequence[Hashable], b: Sequence[Hashable]) -> int | None:
+    """Length of a longest common subsequence of ``a`` and ``b``, without the alignment
+    (rapidfuzz's C++ Indel distance: no trace-back, a few times cheaper than the opcodes),
+    or None beyond :data:`MAX_EXACT_CELLS` cells."""
+    if len(a) * len(b) > MAX_EXACT_CELLS:
+        return None
+    return (len(a) + len(b) - int(Indel.distance(a, b))) // 2
+
+
 def diff_sequences(
     a: Sequence[Hashable],
     b: Sequence[Hashable],
@@ -369,7 +380,7 @@ def diff_sequences(
 ) -> list[Opcode]:
     """difflib-style opcodes ``(tag, i1, i2, j1, j2)`` of a minimal diff of ``a`` and ``b``
     (of a near-minimal one beyond ``max_cells``: see :func:`matching_blocks`)."""
-    return _blocks_to_opcodes(matching_blocks(a, b, max_states, max_cells), len(a), len(b))
+    return opcodes_from_blocks(matching_blocks(a, b, max_states, max_cells), len(a), len(b))
 
 
 def edit_counts(opcodes: Sequence[tuple[str, int, int, int, int]]) -> tuple[int, int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from newsdiffs.storage.migrate import (
 from newsdiffs.storage.schema import FTS_PREFIX, metadata
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
+LEASE = timedelta(minutes=10)
 TABLES = {
     "sources",
     "endpoint_state",
@@ -168,3 +169,16 @@ def test_a_database_from_a_newer_version_is_a_storage_error(tmp_path: Path) -> N
     engine.dispose()
     with pytest.raises(StorageError, match="cannot migrate the database"):
         open_store(str(path))
+
+
+def test_claims_migration_down_and_up_keeps_articles_unclaimed(empty_engine: Engine) -> None:
+    """0005 down and up again: articles stay, and a claim made before is gone after."""
+    upgrade_to_head(empty_engine)
+    store = SqlStore(empty_engine)
+    article, _ = store.add_article("bbc", "https://bbc.example/1", NOW)
+    assert [claim.article.id for claim in store.claim_due(NOW, 10, LEASE)] == [article.id]
+    downgrade_to(empty_engine, "0004")
+    columns = {c["name"] for c in inspect(empty_engine).get_columns("articles")}
+    assert not columns & {"claim_token", "claimed_until"}
+    upgrade_to_head(empty_engine)
+    assert [claim.article.id for claim in store.claim_due(NOW, 10, LEASE)] == [article.id]

@@ -623,7 +623,7 @@ def test_search_one_hit_per_article_newest_version(store: SqlStore) -> None:
 # --- SQLite specifics --------------------------------------------------------------------
 
 
-def test_due_query_uses_the_status_next_check_index(store: SqlStore) -> None:
+def test_due_query_uses_the_claimable_index(store: SqlStore) -> None:
     if store.engine.dialect.name != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
     for n in range(50):
@@ -641,8 +641,8 @@ def test_due_query_uses_the_status_next_check_index(store: SqlStore) -> None:
     with store.engine.connect() as connection:
         plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
     details = " | ".join(str(row[-1]) for row in plan)
-    assert "USING INDEX ix_articles_due" in details, details
-    assert "SCAN articles" not in details, details
+    assert "USING INDEX ix_articles_claimable" in details, details
+    assert "SCAN articles" not in details and "TEMP B-TREE" not in details, details
 
 
 def test_sqlite_pragmas(store: SqlStore) -> None:

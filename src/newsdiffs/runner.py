@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,9 +14,9 @@ from newsdiffs.core.urls import canonicalize_url
 from newsdiffs.discovery import discover, is_article_url
 from newsdiffs.errors import InputError
 from newsdiffs.fetching import Fetcher, FetchOutcome, FetchResult
-from newsdiffs.models import Article, CheckOutcome, Endpoint, Source
+from newsdiffs.models import CheckOutcome, Endpoint, Source
 from newsdiffs.settings import Settings
-from newsdiffs.storage.base import EndpointState, Store
+from newsdiffs.storage.base import Claim, EndpointState, TrackerStore
 from newsdiffs.tracker import CheckReport, Tracker
 
 log = logging.getLogger("newsdiffs.runner")
@@ -28,6 +29,15 @@ MAX_CHILD_SITEMAPS = 5
 # `crawl --once` inserted 815,000 articles in 300 s and checked none).
 MAX_NEW_ARTICLES_PER_POLL: int = Settings().max_new_articles_per_poll  # declared in settings
 IDLE_SLEEP_LIMIT_S = 60.0
+# How long a claimed article is this runner's alone (Store.claim_due; declared in settings,
+# shared with the distributed mode). A batch of 200 checks, 8 at a time, takes 25 fetch
+# times: within the default 300 s while fetches average under 12 s, so another runner on
+# the same database takes only the work of a runner that died. A check not started before
+# its claim lapses is skipped, unfetched: the article may be another runner's by then.
+CLAIM_LEASE = timedelta(seconds=Settings().claim_lease_s)
+# RoundStats key of checks whose claim was lost (another runner has the article now).
+LOST_RACE = "lost_race"
+LEASE_LAPSED = "lease_lapsed"
 
 
 @dataclass
@@ -39,10 +49,13 @@ class RoundStats:
     new_articles: int = 0
     checks: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
+    claimed: int = 0
 
     def add(self, report: CheckReport) -> None:
         self.checks += 1
-        key = str(report.outcome)
+        self.count(LOST_RACE if report.lost_race else str(report.outcome))
+
+    def count(self, key: str) -> None:
         self.outcomes[key] = self.outcomes.get(key, 0) + 1
 
     def merge(self, other: RoundStats) -> None:
@@ -50,6 +63,7 @@ class RoundStats:
         self.endpoint_errors += other.endpoint_errors
         self.new_articles += other.new_articles
         self.checks += other.checks
+        self.claimed += other.claimed
         for key, count in other.outcomes.items():
             self.outcomes[key] = self.outcomes.get(key, 0) + count
 
@@ -71,7 +85,7 @@ class RoundStats:
 class Runner:
     def __init__(
         self,
-        store: Store,
+        store: TrackerStore,
         fetcher: Fetcher,
         clock: Clock,
         *,
@@ -80,6 +94,7 @@ class Runner:
         schedule_policy: str = "newssniffer",
         on_report: Callable[[CheckReport], None] | None = None,
         max_new_per_poll: int = MAX_NEW_ARTICLES_PER_POLL,
+        claim_lease: timedelta | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -90,6 +105,7 @@ class Runner:
         self.schedule_policy = schedule_policy
         self.on_report = on_report
         self.max_new_per_poll = max(1, max_new_per_poll)
+        self.claim_lease = claim_lease if claim_lease is not None else lease_on(clock)
 
     # -- discovery --------------------------------------------------------------------
 
@@ -172,20 +188,39 @@ class Runner:
     # -- checking ---------------------------------------------------------------------
 
     async def check_due(self) -> RoundStats:
-        stats = RoundStats()
-        due = self.store.due_articles(self.clock.now(), self.batch_size)
-        if not due:
-            return stats
-        gate = asyncio.Semaphore(self.concurrency)
+        """Check up to ``batch_size`` due articles, claiming them as workers free up
+        (other runners on the same database claim other articles). ``claimed`` counts the
+        claims taken, checked or not.
 
-        async def one(article: Article) -> None:
-            async with gate:
-                report = await self.tracker.check(article)
+        Claimed in chunks of ``concurrency`` just before they start, not the whole batch at
+        once: a claim then only has to outlast one check. Claimed all at once, the last of
+        200 articles on one polite host (1 s apart) would start 200 s later, near the lease.
+        """
+        stats = RoundStats()
+        pending: deque[Claim] = deque()
+        exhausted = False
+
+        def next_claim() -> Claim | None:
+            nonlocal exhausted
+            if not pending and not exhausted:
+                wanted = min(self.concurrency, self.batch_size - stats.claimed)
+                taken = self.store.claim_due(self.clock.now(), wanted, self.claim_lease)
+                stats.claimed += len(taken)
+                pending.extend(taken)
+                exhausted = len(taken) < wanted or stats.claimed >= self.batch_size
+            return pending.popleft() if pending else None
+
+        async def worker() -> None:
+            while (claim := next_claim()) is not None:
+                if self.clock.now() >= claim.expires_at:
+                    stats.count(LEASE_LAPSED)  # not ours any more: another runner may have it
+                    continue
+                report = await self.tracker.check(claim.article, claim)
                 stats.add(report)
                 if self.on_report is not None:
                     self.on_report(report)
 
-        await asyncio.gather(*(one(article) for article in due))
+        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
         return stats
 
     async def run_once(self, sources: Sequence[Source]) -> RoundStats:
@@ -194,7 +229,7 @@ class Runner:
         while True:
             round_stats = await self.check_due()
             stats.merge(round_stats)
-            if round_stats.checks < self.batch_size:
+            if round_stats.claimed < self.batch_size:
                 return stats
 
     async def run(
@@ -229,6 +264,17 @@ class Runner:
         if until is not None:
             wake = min(wake, until)
         return max(0.0, (wake - now).total_seconds())
+
+
+def lease_on(clock: Clock, real: timedelta = CLAIM_LEASE) -> timedelta:
+    """A lease of ``real`` wall-clock time, in ``clock``'s time.
+
+    Claims are dated on the runner's clock, but must outlast the real time a check takes: a
+    simulated clock (FastClock, ``speed`` times real time) needs a lease ``speed`` times
+    longer, or 300 s at the demo's 3000x would lapse after 0.1 real seconds.
+    """
+    speed = getattr(clock, "speed", 1.0)
+    return real * (speed if isinstance(speed, int | float) and speed > 0 else 1.0)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from newsdiffs.extraction import extract
 from newsdiffs.extraction.sites import adapter_markers_state
 from newsdiffs.fetching import Fetcher, FetchOutcome, FetchResult
 from newsdiffs.models import Article, ArticleStatus, CheckOutcome, CheckResult, Version
-from newsdiffs.storage.base import Store
+from newsdiffs.storage.base import Claim, TrackerStore
 
 log = logging.getLogger("newsdiffs.tracker")
 
@@ -66,6 +66,8 @@ class CheckReport:
     version: Version | None
     next_check_at: datetime | None
     cpu_ms: float
+    # Made under a claim that was no longer the article's by then: nothing was recorded.
+    lost_race: bool = False
 
 
 class _BodyMemo:
@@ -95,7 +97,7 @@ class _BodyMemo:
 class Tracker:
     def __init__(
         self,
-        store: Store,
+        store: TrackerStore,
         fetcher: Fetcher,
         clock: Clock,
         extractor: Extract = extract,
@@ -106,7 +108,9 @@ class Tracker:
         self.extract = extractor
         self._memo = _BodyMemo()
 
-    async def check(self, article: Article) -> CheckReport:
+    async def check(self, article: Article, claim: Claim | None = None) -> CheckReport:
+        """Check ``article``; under ``claim`` (Store.claim_due) it is recorded only while
+        the claim holds, else the report says the race was lost."""
         started_at = self.clock.now()
         cpu_start = time.process_time()
         facts: FetchFacts | None = None
@@ -120,15 +124,15 @@ class Tracker:
             cpu_start = time.process_time()
             facts, latest_hash, body_hash = self._facts(article, fetched)
             result = await self._decide(article, started_at, fetched, facts, latest_hash, body_hash)
-            version = self.store.record_check(result)
+            version, lost_race = self._record(result, claim)
         except Exception as error:  # the fault barrier: one bad check never ends a round
             log.exception("internal error checking article %s (%s)", article.id, article.url)
             detail = f"{type(error).__name__}: {error}"
             result = internal_error_result(article, facts, started_at, detail)
             try:
-                version = self.store.record_check(result)
+                version, lost_race = self._record(result, claim)
             except NotFoundError:  # merged into another article meanwhile: nothing to record
-                version = None
+                version, lost_race = None, False
         outcome = result.check.outcome
         if result.new_version is not None and version is None:
             outcome = CheckOutcome.UNCHANGED  # the store had it already (see record_check)
@@ -139,7 +143,17 @@ class Tracker:
             version=version,
             next_check_at=result.next_check_at,
             cpu_ms=(time.process_time() - cpu_start) * 1000.0,
+            lost_race=lost_race,
         )
+
+    def _record(self, result: CheckResult, claim: Claim | None) -> tuple[Version | None, bool]:
+        """The stored version (if any) and whether the claim had been lost."""
+        if claim is None:
+            return self.store.record_check(result), False
+        recorded = self.store.record_check(result, claim)
+        if recorded.lost_race:
+            log.info("article %s: claim lost, check not recorded", claim.article.id)
+        return recorded.version, recorded.lost_race
 
     def _facts(self, article: Article, fetched: FetchResult) -> tuple[FetchFacts, str | None, str]:
         """The fetch as the decision sees it; the latest hash and body hash for a page."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import Protocol, overload
 
 from newsdiffs.core.decision import VersionHistory
 from newsdiffs.models import (
@@ -66,14 +66,43 @@ class SearchHit:
     snippet: str  # text around the match; terms between HIGHLIGHT_START and HIGHLIGHT_END
 
 
-class Store(Protocol):
-    # --- sources -----------------------------------------------------------------
-    def upsert_source(self, source: Source) -> None: ...
+@dataclass(frozen=True)
+class Claim:
+    """A due article handed to one claimer until ``expires_at`` (``Store.claim_due``)."""
+
+    article: Article
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ClaimedRecord:
+    """What ``record_check`` did with a check made under a claim.
+
+    ``lost_race``: the claim was no longer the article's (another claimer took it after it
+    lapsed, or the check was made after it lapsed): nothing at all was written.
+    """
+
+    version: Version | None
+    lost_race: bool = False
+
+
+class Lookups(Protocol):
+    """Reads every role needs: an article by id or URL, the sources."""
+
     def get_source(self, name: str) -> Source | None: ...
     def list_sources(self) -> list[Source]: ...
-    def remove_source(self, name: str) -> bool:
-        """Remove a source (its articles stay, retired). False if it did not exist."""
+    def find_article(self, url: str) -> Article | None:
+        """The article whose canonical URL or one of whose aliases is ``url``."""
         ...
+
+    def get_article(self, article_id: int) -> Article:
+        """Raises NotFoundError."""
+        ...
+
+
+class TrackerStore(Lookups, Protocol):
+    """What the tracker and its runners use: claim due work, record checks and polls."""
 
     def endpoint_state(self, url: str) -> EndpointState: ...
     def save_endpoint_state(self, state: EndpointState) -> None: ...
@@ -96,40 +125,35 @@ class Store(Protocol):
         """
         ...
 
-    # --- articles ----------------------------------------------------------------
-    def add_article(
-        self, source: str, url: str, now: datetime, policy: str = "newssniffer"
-    ) -> tuple[Article, bool]:
-        """Track ``url`` (already canonical) for ``source``; due at once.
+    def due_articles(self, now: datetime, limit: int = 100) -> list[Article]:
+        """Active/gone articles whose next check is at or before ``now``, oldest due first.
 
-        Idempotent: an existing article with this URL or alias is returned with False.
+        A plain read: claimed or not. Work is taken with ``claim_due``.
         """
         ...
 
-    def add_alias(self, article_id: int, url: str) -> None:
-        """Record another URL (feed link, pre-redirect URL) for the same article."""
+    def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[Claim]:
+        """Claim up to ``limit`` due articles until ``now + lease``, oldest due first.
+
+        Due as in ``due_articles``, and not held by a claim that lasts past ``now``. Each
+        article goes to exactly one claimer until its claim lapses, however many claim at
+        once (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one write transaction). Times are
+        the caller's clock, as everywhere in the store.
+        """
         ...
 
-    def find_article(self, url: str) -> Article | None:
-        """The article whose canonical URL or one of whose aliases is ``url``."""
+    def next_due_at(self) -> datetime | None:
+        """When the next article can be claimed: the earliest next check of an unclaimed
+        article or lapse of a claim (None: nothing is ever due)."""
         ...
 
-    def get_article(self, article_id: int) -> Article:
-        """Raises NotFoundError."""
-        ...
-
-    def list_articles(
-        self, source: str | None = None, offset: int = 0, limit: int = 50
-    ) -> list[Article]: ...
-    def due_articles(self, now: datetime, limit: int = 100) -> list[Article]:
-        """Active/gone articles whose next check is at or before ``now``, oldest due first."""
-        ...
-
-    def next_due_at(self) -> datetime | None: ...
-    def set_status(self, article_id: int, status: str) -> None: ...
-
-    # --- checks and versions -----------------------------------------------------
-    def record_check(self, result: CheckResult) -> Version | None:
+    @overload
+    def record_check(self, result: CheckResult, claim: None = None) -> Version | None: ...
+    @overload
+    def record_check(self, result: CheckResult, claim: Claim) -> ClaimedRecord: ...
+    def record_check(
+        self, result: CheckResult, claim: Claim | None = None
+    ) -> Version | ClaimedRecord | None:
         """Write everything a check decided in ONE transaction: the check, its version (if
         any), events, aliases, the latest version's rewritten text, validators and the
         schedule (or the merge of an article without versions into another).
@@ -137,32 +161,20 @@ class Store(Protocol):
         Idempotent for versions: if ``result.new_version`` has the same content hash as the
         article's latest version it is not stored again, and the check is recorded as
         ``unchanged``. A hidden article stays hidden. Returns the stored Version or None.
+
+        With a ``claim``, a compare-and-set: written only while the claim is still the
+        article's and had not lapsed at the check's time (``check.checked_at``); the claim
+        is then released. Otherwise nothing is written and the ClaimedRecord says the race
+        was lost. Without one (``newsdiffs check URL``), written unconditionally. Either
+        way a recorded check releases the article's claim.
         """
         ...
 
-    def versions(self, article_id: int) -> list[Version]: ...
-    def get_version(self, version_id: int) -> Version: ...
-    def previous_versions(self, version_ids: Sequence[int]) -> dict[int, Version]:
-        """Version n-1 of each version n in ``version_ids``, keyed by the latter's id.
-
-        One query; first versions and unknown ids are left out.
-        """
-        ...
-
-    def latest_version(self, article_id: int) -> Version | None: ...
     def latest_content_hash(self, article_id: int) -> str | None:
         """The content hash of the article's latest version (None before its first).
 
         All an unchanged check needs to know about the history: one indexed row, one column.
         """
-        ...
-
-    def raw_html(self, version_id: int) -> bytes:
-        """The page as fetched for this version, decompressed."""
-        ...
-
-    def hash_counts(self, article_id: int) -> dict[str, int]:
-        """How many times each content hash appears in the article's history."""
         ...
 
     def version_history(self, article_id: int) -> VersionHistory:
@@ -171,17 +183,42 @@ class Store(Protocol):
         database: no version's text but the latest is loaded)."""
         ...
 
+    def raw_html(self, version_id: int) -> bytes:
+        """The page as fetched for this version, decompressed."""
+        ...
+
+
+class ReaderStore(Lookups, Protocol):
+    """What the web and the reports read."""
+
+    def list_articles(
+        self, source: str | None = None, offset: int = 0, limit: int = 50
+    ) -> list[Article]: ...
+    def count_articles(self, source: str | None = None) -> int: ...
+    def versions(self, article_id: int) -> list[Version]: ...
+    def get_version(self, version_id: int) -> Version: ...
+    def version_at(self, article_id: int, number: int) -> Version:
+        """Version ``number`` (1-based) of an article. Raises NotFoundError."""
+        ...
+
+    def previous_versions(self, version_ids: Sequence[int]) -> dict[int, Version]:
+        """Version n-1 of each version n in ``version_ids``, keyed by the latter's id.
+
+        One query; first versions and unknown ids are left out.
+        """
+        ...
+
+    def latest_version(self, article_id: int) -> Version | None: ...
+    def hash_counts(self, article_id: int) -> dict[str, int]:
+        """How many times each content hash appears in the article's history."""
+        ...
+
     def checks(self, article_id: int, limit: int = 50) -> list[Check]: ...
     def events(self, article_id: int) -> list[ArticleEvent]: ...
     def totals(self) -> Totals: ...
 
     def last_check_at(self) -> datetime | None:
         """When the tracker last checked anything."""
-        ...
-
-    # --- reading for the web layer --------------------------------------------------
-    def version_at(self, article_id: int, number: int) -> Version:
-        """Version ``number`` (1-based) of an article. Raises NotFoundError."""
         ...
 
     def latest_changes(
@@ -199,7 +236,6 @@ class Store(Protocol):
         """
         ...
 
-    def count_articles(self, source: str | None = None) -> int: ...
     def source_counts(self) -> dict[str, tuple[int, int]]:
         """Source name -> (articles, versions), for every source with a row or an article."""
         ...
@@ -219,6 +255,29 @@ class Store(Protocol):
         """Source name -> how many events of ``kind`` its articles had (since ``since``)."""
         ...
 
+
+class AdminStore(Lookups, Protocol):
+    """What the admin (CLI, web admin, re-extraction) writes."""
+
+    def upsert_source(self, source: Source) -> None: ...
+    def remove_source(self, name: str) -> bool:
+        """Remove a source (its articles stay, retired). False if it did not exist."""
+        ...
+
+    def add_article(
+        self, source: str, url: str, now: datetime, policy: str = "newssniffer"
+    ) -> tuple[Article, bool]:
+        """Track ``url`` (already canonical) for ``source``; due at once.
+
+        Idempotent: an existing article with this URL or alias is returned with False.
+        """
+        ...
+
+    def add_alias(self, article_id: int, url: str) -> None:
+        """Record another URL (feed link, pre-redirect URL) for the same article."""
+        ...
+
+    def set_status(self, article_id: int, status: str) -> None: ...
     def update_version_text(
         self,
         version_id: int,
@@ -230,16 +289,26 @@ class Store(Protocol):
         """Replace a version's extracted text after re-extraction (``newsdiffs reextract``)."""
         ...
 
+
+class Store(TrackerStore, ReaderStore, AdminStore, Protocol):
+    """Every role at once: what one process that tracks, serves and administers opens."""
+
     def close(self) -> None: ...
 
 
 __all__ = [
     "HIGHLIGHT_END",
     "HIGHLIGHT_START",
+    "AdminStore",
+    "Claim",
+    "ClaimedRecord",
     "EndpointState",
+    "Lookups",
     "PollIntake",
+    "ReaderStore",
     "SearchHit",
     "Sequence",
     "Store",
     "Totals",
+    "TrackerStore",
 ]

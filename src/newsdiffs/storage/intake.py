@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from newsdiffs.models import ArticleStatus
 from newsdiffs.storage.base import EndpointState, PollIntake
 from newsdiffs.storage.schema import article_aliases, articles, endpoint_state
+from newsdiffs.storage.upsert import upsert
 
 # URLs per "IN (...)" look-up: under SQLite's 999 bound parameters of older builds.
 LOOKUP_BATCH = 500
@@ -41,15 +42,12 @@ def new_article_values(source: str, url: str, now: datetime, policy: str) -> dic
 def write_endpoint_state(connection: Connection, state: EndpointState) -> None:
     """Insert or update the state of one endpoint. The caller owns the transaction."""
     values = {
+        "url": state.url,
         "last_polled_at": state.last_polled_at,
         "etag": state.etag,
         "last_modified": state.last_modified,
     }
-    changed = connection.execute(
-        update(endpoint_state).where(endpoint_state.c.url == state.url).values(values)
-    )
-    if changed.rowcount == 0:
-        connection.execute(insert(endpoint_state).values(url=state.url, **values))
+    upsert(connection, endpoint_state, values, key="url")
 
 
 def known_urls(connection: Connection, urls: Sequence[str]) -> set[str]:

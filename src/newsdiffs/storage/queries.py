@@ -9,11 +9,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 
 from newsdiffs.models import ArticleStatus
 from newsdiffs.storage.convert import ARTICLE_COLUMNS, VERSION_COLUMNS, VERSION_FIELDS
 from newsdiffs.storage.schema import (
+    CHECKED_STATUSES,
     UTCDateTime,
     article_aliases,
     articles,
@@ -22,12 +34,10 @@ from newsdiffs.storage.schema import (
     versions,
 )
 
-# Gone and redirected articles are re-checked on the backed-off schedule: pages come back.
-CHECKED_STATUSES = (
-    ArticleStatus.ACTIVE.value,
-    ArticleStatus.GONE.value,
-    ArticleStatus.REDIRECTED.value,
-)
+# Literal values, so that SQLite matches the predicate of ix_articles_claimable.
+_CHECKED_LITERALS: list[ColumnElement[Any]] = [
+    literal_column(f"'{status}'") for status in CHECKED_STATUSES
+]
 SELECT_ARTICLE = select(*ARTICLE_COLUMNS)
 SELECT_VERSION = select(*VERSION_COLUMNS)
 
@@ -38,12 +48,54 @@ ARTICLE_BY_ALIAS = SELECT_ARTICLE.join(
 ).where(article_aliases.c.url == bindparam("url"))
 DUE_ARTICLES = (
     SELECT_ARTICLE.where(
-        articles.c.status.in_(CHECKED_STATUSES),
+        articles.c.status.in_(_CHECKED_LITERALS),
         articles.c.next_check_at <= bindparam("now", type_=UTCDateTime()),
     )
     .order_by(articles.c.next_check_at, articles.c.id)
     .limit(bindparam("limit"))
 )
+# Claims (Store.claim_due, migration 0005). One statement on both backends: on PostgreSQL
+# the candidates are locked FOR UPDATE SKIP LOCKED, so concurrent claimers take disjoint
+# rows without waiting; SQLite renders no FOR UPDATE and runs it in one write transaction
+# (BEGIN IMMEDIATE), which serialises claimers. RETURNING gives the rows in no set order.
+_CANDIDATE = articles.alias("candidate")
+_NOW = bindparam("now", type_=UTCDateTime())
+CLAIM_DUE = (
+    update(articles)
+    .where(
+        articles.c.id.in_(
+            select(_CANDIDATE.c.id)
+            .where(
+                _CANDIDATE.c.status.in_(_CHECKED_LITERALS),
+                _CANDIDATE.c.next_check_at <= _NOW,
+                or_(_CANDIDATE.c.claimed_until.is_(None), _CANDIDATE.c.claimed_until <= _NOW),
+            )
+            .order_by(_CANDIDATE.c.next_check_at, _CANDIDATE.c.id)
+            .limit(bindparam("limit"))
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+    )
+    .values(
+        claim_token=bindparam("token"),
+        claimed_until=bindparam("until", type_=UTCDateTime()),
+    )
+    .returning(*ARTICLE_COLUMNS)
+)
+# next_due_at in two indexed reads: unclaimed articles by ix_articles_claimable, claimed
+# ones (a lapsed claim makes its article claimable again) by ix_articles_claimed_until. A
+# claim lives on checked articles only: every status change away from them releases it.
+NEXT_UNCLAIMED_DUE = select(func.min(articles.c.next_check_at)).where(
+    articles.c.status.in_(_CHECKED_LITERALS), articles.c.claimed_until.is_(None)
+)
+NEXT_CLAIM_LAPSE = select(
+    func.min(
+        case(
+            (articles.c.next_check_at > articles.c.claimed_until, articles.c.next_check_at),
+            else_=articles.c.claimed_until,
+        )
+    )
+).where(articles.c.claimed_until.is_not(None))
 VERSIONS_OF = SELECT_VERSION.where(versions.c.article_id == bindparam("article_id")).order_by(
     versions.c.number
 )

@@ -8,12 +8,15 @@ database can give:
   decided: the status is never changed from ``hidden`` here;
 - a check never claims a version it did not store: when the latest version already has the
   new version's hash (another tracker stored it meanwhile), the check is recorded as
-  ``unchanged``.
+  ``unchanged``;
+- a check made under a claim is written only while the claim holds (compare-and-set on
+  ``articles.claim_token``, see :func:`write_claimed_check`).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, Text, bindparam, case, delete, func, literal, null, select, update
@@ -21,6 +24,7 @@ from sqlalchemy.engine import Connection, CursorResult
 
 from newsdiffs.errors import NotFoundError, StorageError
 from newsdiffs.models import ArticleStatus, CheckOutcome, CheckResult, LatestVersionUpdate, Version
+from newsdiffs.storage.base import Claim, ClaimedRecord
 from newsdiffs.storage.convert import check_values, event_values, version_values
 from newsdiffs.storage.driver import driver_statement
 from newsdiffs.storage.schema import (
@@ -72,7 +76,22 @@ _UPDATE_ARTICLE = (
         last_changed_at=func.coalesce(
             bindparam("new_last_changed_at", type_=UTCDateTime()), articles.c.last_changed_at
         ),
+        # A recorded check releases any claim: a claimed one after its compare-and-set, an
+        # unclaimed one (`newsdiffs check URL`) makes the holder's check redundant.
+        claim_token=null(),
+        claimed_until=null(),
     )
+)
+# The compare-and-set of a claimed check: release the claim if it is still this one and had
+# not lapsed at the check's time. On PostgreSQL it also locks the row until the commit.
+_RELEASE_CLAIM = (
+    update(articles)
+    .where(
+        articles.c.id == bindparam("article_id"),
+        articles.c.claim_token == bindparam("token"),
+        articles.c.claimed_until > bindparam("at", type_=UTCDateTime()),
+    )
+    .values(claim_token=None, claimed_until=None)
 )
 _INSERT_VERSION = versions.insert()
 # Named binds for every column but the id, so the database numbers the row on any backend.
@@ -93,6 +112,27 @@ def inserted_id(result: CursorResult[Any]) -> int:
 def latest_version_row(connection: Connection, article_id: int) -> Any:
     """(id, number, content_hash) of the article's latest version, or None."""
     return connection.execute(_LATEST_VERSION, {"article_id": article_id}).first()
+
+
+def release_claim(connection: Connection, claim: Claim, at: datetime) -> bool:
+    """Release ``claim`` if it still holds its article at ``at``; False (nothing written)
+    when another claim replaced it or it had lapsed."""
+    parameters = {"article_id": claim.article.id, "token": claim.token, "at": at}
+    return connection.execute(_RELEASE_CLAIM, parameters).rowcount == 1
+
+
+def write_claimed_check(
+    connection: Connection, result: CheckResult, claim: Claim | None
+) -> ClaimedRecord:
+    """:func:`write_check` behind the claim's compare-and-set (None: unconditional).
+
+    The claim must hold at the check's time (``check.checked_at``, the caller's clock): a
+    check made after its claim lapsed, or whose claim another claimer has taken since,
+    writes nothing. The caller owns the transaction.
+    """
+    if claim is not None and not release_claim(connection, claim, result.check.checked_at):
+        return ClaimedRecord(version=None, lost_race=True)
+    return ClaimedRecord(version=write_check(connection, result))
 
 
 def write_check(connection: Connection, result: CheckResult) -> Version | None:

@@ -34,6 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from newsdiffs.models import ArticleStatus
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in and out, stored as naive UTC. Naive input is a bug: rejected."""
@@ -88,6 +90,16 @@ endpoint_state = Table(
     Column("last_modified", Text),
 )
 
+# Statuses the tracker checks (gone and redirected pages come back), and the same as SQL:
+# the predicate of the partial index ix_articles_claimable, which a query must repeat with
+# these literal values (not bound parameters) for SQLite to use that index.
+CHECKED_STATUSES = (
+    ArticleStatus.ACTIVE.value,
+    ArticleStatus.GONE.value,
+    ArticleStatus.REDIRECTED.value,
+)
+CHECKED_WHERE = "status IN (" + ", ".join(f"'{status}'" for status in CHECKED_STATUSES) + ")"
+
 # ``source`` is deliberately not a foreign key: removing a source keeps its articles.
 articles = Table(
     "articles",
@@ -106,8 +118,26 @@ articles = Table(
     Column("etag", Text),
     Column("last_modified", Text),
     Column("schedule_policy", String(40), nullable=False),
-    Index("ix_articles_due", "status", "next_check_at"),
+    # The claim that holds the article (Store.claim_due; migration 0005). NULL: unclaimed.
+    Column("claim_token", String(32)),
+    Column("claimed_until", UTCDateTime),
     Index("ix_articles_source_id", "source", "id"),
+    # Store.claim_due walks this in due order and stops at its limit (migration 0005: it
+    # replaced ix_articles_due on (status, next_check_at)).
+    Index(
+        "ix_articles_claimable",
+        "next_check_at",
+        "id",
+        sqlite_where=text(CHECKED_WHERE),
+        postgresql_where=text(CHECKED_WHERE),
+    ),
+    # The outstanding claims only.
+    Index(
+        "ix_articles_claimed_until",
+        "claimed_until",
+        sqlite_where=text("claimed_until IS NOT NULL"),
+        postgresql_where=text("claimed_until IS NOT NULL"),
+    ),
 )
 
 article_aliases = Table(
@@ -211,6 +241,8 @@ events = Table(
 FTS_PREFIX = "versions_fts"
 
 __all__ = [
+    "CHECKED_STATUSES",
+    "CHECKED_WHERE",
     "FTS_PREFIX",
     "INDEXED_KINDS",
     "UTCDateTime",

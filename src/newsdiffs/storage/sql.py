@@ -7,12 +7,13 @@ message, missing ids as NotFoundError; domain objects go in and out, never rows.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy import Engine, Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -31,7 +32,15 @@ from newsdiffs.models import (
     Version,
 )
 from newsdiffs.storage import queries as q
-from newsdiffs.storage.base import EndpointState, PollIntake, SearchHit, Store, Totals
+from newsdiffs.storage.base import (
+    Claim,
+    ClaimedRecord,
+    EndpointState,
+    PollIntake,
+    SearchHit,
+    Store,
+    Totals,
+)
 from newsdiffs.storage.convert import (
     VERSION_COLUMNS,
     article_from_row,
@@ -47,8 +56,9 @@ from newsdiffs.storage.driver import driver_statement
 from newsdiffs.storage.engine import writer
 from newsdiffs.storage.fulltext import search_versions
 from newsdiffs.storage.intake import new_article_values, write_endpoint_state, write_poll
-from newsdiffs.storage.recording import inserted_id, write_check
+from newsdiffs.storage.recording import inserted_id, write_claimed_check
 from newsdiffs.storage.schema import (
+    CHECKED_STATUSES,
     article_aliases,
     articles,
     checks,
@@ -58,6 +68,7 @@ from newsdiffs.storage.schema import (
     sources,
     versions,
 )
+from newsdiffs.storage.upsert import upsert
 
 # Body words of each version without loading its text: stored paragraphs are normalised
 # (single spaces, no empty paragraph) and kept as compact JSON, so a paragraph's words are
@@ -73,6 +84,10 @@ _HASHES_AND_WORDS = (
     .where(versions.c.article_id == bindparam("article_id"))
     .order_by(versions.c.number)
 )
+
+
+# Released claim: an article leaving the checked statuses is nobody's work any more.
+_NO_CLAIM: dict[str, Any] = {"claim_token": None, "claimed_until": None}
 
 
 def describe_error(error: SQLAlchemyError) -> str:
@@ -123,13 +138,8 @@ class SqlStore:
 
     # --- sources -----------------------------------------------------------------------
     def upsert_source(self, source: Source) -> None:
-        values = source_values(source)
         with self._writing() as connection:
-            changed = connection.execute(
-                update(sources).where(sources.c.name == source.name).values(values)
-            )
-            if changed.rowcount == 0:
-                connection.execute(insert(sources).values(values))
+            upsert(connection, sources, source_values(source), key="name")
 
     def get_source(self, name: str) -> Source | None:
         with self._reading() as connection:
@@ -154,8 +164,8 @@ class SqlStore:
             )
             connection.execute(
                 update(articles)
-                .where(articles.c.source == name, articles.c.status.in_(q.CHECKED_STATUSES))
-                .values(status=ArticleStatus.RETIRED.value, next_check_at=None)
+                .where(articles.c.source == name, articles.c.status.in_(CHECKED_STATUSES))
+                .values(status=ArticleStatus.RETIRED.value, next_check_at=None, **_NO_CLAIM)
             )
         return True
 
@@ -259,14 +269,28 @@ class SqlStore:
             rows = connection.execute(q.DUE_ARTICLES, {"now": now, "limit": limit})
             return [article_from_row(row) for row in rows]
 
-    def next_due_at(self) -> datetime | None:
-        statement = select(func.min(articles.c.next_check_at)).where(
-            articles.c.status.in_(q.CHECKED_STATUSES)
+    def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[Claim]:
+        """Claim due articles (see TrackerStore.claim_due): one statement, one transaction."""
+        if limit <= 0:
+            return []
+        token = secrets.token_hex(16)
+        expires_at = now + lease
+        parameters = {"now": now, "limit": limit, "token": token, "until": expires_at}
+        with self._writing() as connection:
+            rows = connection.execute(q.CLAIM_DUE, parameters).all()
+        claimed = sorted(
+            (article_from_row(row) for row in rows), key=lambda a: (a.next_check_at, a.id)
         )
+        return [Claim(article, token, expires_at) for article in claimed]
+
+    def next_due_at(self) -> datetime | None:
         with self._reading() as connection:
-            value: datetime | None = connection.execute(statement).scalar_one()
-        # min() loses the column type on some backends: make sure the value is aware UTC.
-        return _as_utc(value)
+            # min() loses the column type on some backends: make sure values are aware UTC.
+            found = [
+                _as_utc(connection.execute(statement).scalar_one())
+                for statement in (q.NEXT_UNCLAIMED_DUE, q.NEXT_CLAIM_LAPSE)
+            ]
+        return min((at for at in found if at is not None), default=None)
 
     def set_status(self, article_id: int, status: str) -> None:
         """Set an article's status. Retiring clears next_check_at; (re)activating an
@@ -276,9 +300,11 @@ class SqlStore:
         except ValueError as error:
             raise InputError(f"unknown article status {status!r}") from error
         values: dict[str, Any] = {"status": new_status.value}
+        if new_status.value not in CHECKED_STATUSES:
+            values.update(_NO_CLAIM)  # a claim lives on checked articles only
         if new_status is ArticleStatus.RETIRED:
             values["next_check_at"] = None
-        elif new_status.value in q.CHECKED_STATUSES:
+        elif new_status.value in CHECKED_STATUSES:
             values["next_check_at"] = func.coalesce(
                 articles.c.next_check_at, articles.c.last_checked_at, articles.c.first_seen
             )
@@ -290,23 +316,34 @@ class SqlStore:
                 raise NotFoundError(f"no article with id {article_id}")
 
     # --- checks and versions -----------------------------------------------------------
-    def record_check(self, result: CheckResult) -> Version | None:
-        """Write check, version, events and schedule in one transaction (see Store).
+    @overload
+    def record_check(self, result: CheckResult, claim: None = None) -> Version | None: ...
+    @overload
+    def record_check(self, result: CheckResult, claim: Claim) -> ClaimedRecord: ...
+    def record_check(
+        self, result: CheckResult, claim: Claim | None = None
+    ) -> Version | ClaimedRecord | None:
+        """Write check, version, events and schedule in one transaction (see
+        TrackerStore.record_check), behind the claim's compare-and-set if one is given.
 
         Validators: ``result.etag``/``last_modified`` of None keep the stored ones.
         Raises NotFoundError for an unknown article, StorageError if the write fails (then
         nothing at all was written).
         """
+        recorded = self._record_check(result, claim)
+        return recorded if claim is not None else recorded.version
+
+    def _record_check(self, result: CheckResult, claim: Claim | None) -> ClaimedRecord:
         try:
             with self._writer.begin() as connection:
-                return write_check(connection, result)
+                return write_claimed_check(connection, result, claim)
         except IntegrityError:
             pass  # perhaps a concurrent writer took this version number: once more
         except SQLAlchemyError as error:
             raise StorageError(f"recording a check failed: {describe_error(error)}") from error
         try:
             with self._writer.begin() as connection:
-                return write_check(connection, result)
+                return write_claimed_check(connection, result, claim)
         except SQLAlchemyError as error:
             raise StorageError(f"recording a check failed: {describe_error(error)}") from error
 

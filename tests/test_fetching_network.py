@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from newsdiffs.fetching import Fetcher, FetchOutcome, FetchSettings
 from newsdiffs.fetching.client import shared_ssl_context
 from newsdiffs.fetching.network import AsyncioBackend, asyncio_transport
+from newsdiffs.fetching.pools import OriginPools
 
 SETTINGS = FetchSettings(
     allow_private_addresses=True, per_host_delay_s=0.0, retries=0, respect_robots=False
@@ -30,10 +31,12 @@ class _Quiet(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-def test_the_transport_pool_runs_on_the_asyncio_backend() -> None:
+def test_the_transport_pools_run_on_the_asyncio_backend() -> None:
     transport = asyncio_transport(shared_ssl_context())
     # httpx builds its own pool; ours replaced it (this fails loudly if httpx changes).
-    assert isinstance(transport._pool._network_backend, AsyncioBackend)
+    pools = transport._pool
+    assert isinstance(pools, OriginPools)
+    assert isinstance(pools.network_backend, AsyncioBackend)
 
 
 def test_gzip_body_is_decoded_and_the_connection_kept() -> None:

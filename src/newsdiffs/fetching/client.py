@@ -12,6 +12,7 @@ import functools
 import importlib.util
 import ssl
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from types import TracebackType
 
@@ -20,12 +21,14 @@ import httpx
 from newsdiffs.errors import FetchError
 from newsdiffs.fetching.addresses import HostVerdicts, Resolver, system_resolver
 from newsdiffs.fetching.network import asyncio_transport
-from newsdiffs.fetching.politeness import HostGates
+from newsdiffs.fetching.politeness import HostGates, Slot
 from newsdiffs.fetching.response import Hop, read_response
 from newsdiffs.fetching.result import FetchOutcome, FetchResult, FetchSettings
 from newsdiffs.fetching.retry import backoff_delay
 from newsdiffs.fetching.robots import RobotsCache
 
+# httpcore's trace event once a request's line and headers went to the socket.
+SENT_EVENT = "http11.send_request_headers.complete"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -80,6 +83,16 @@ def _parsed_url(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
+def _sent_reporter(slot: Slot) -> Callable[[str, dict[str, object]], Awaitable[None]]:
+    """An httpcore ``trace`` callback telling ``slot`` when the request headers are sent."""
+
+    async def trace(event: str, info: dict[str, object]) -> None:
+        if event == SENT_EVENT:
+            slot.sent()
+
+    return trace
+
+
 def _loop_key(url: httpx.URL) -> str:
     return str(url).partition("#")[0]
 
@@ -118,7 +131,9 @@ class Fetcher:
         # CPU. Cookies are kept as a browser would (consent and paywall walls redirect in
         # circles without them), in a jar touched only when a site sets one. No proxies
         # from the environment: they would bypass the SSRF guard.
-        transport = self._transport or asyncio_transport(shared_ssl_context())
+        transport = self._transport or asyncio_transport(
+            shared_ssl_context(), max(1, self.settings.per_host_concurrency)
+        )
         await transport.__aenter__()
         self._http = transport
         return self
@@ -231,8 +246,8 @@ class Fetcher:
             if not rules.allows(str(url), token):
                 detail = f"robots.txt of {url.host} disallows this URL for {token!r}"
                 return Hop(str(url), FetchOutcome.ROBOTS_DISALLOWED, detail)
-        async with gate.slot():
-            return await self._send(url, headers, max_bytes)
+        async with gate.slot() as slot:
+            return await self._send(url, headers, max_bytes, slot)
 
     async def _address_refusal(self, url: httpx.URL) -> Hop | None:
         """The SSRF guard: a refusal for non-public hosts, None when the host may be asked."""
@@ -246,7 +261,9 @@ class Fetcher:
             return Hop(str(url), FetchOutcome.NETWORK_ERROR, verdict.detail, retryable=True)
         return Hop(str(url), FetchOutcome.BLOCKED_ADDRESS, verdict.detail)
 
-    async def _send(self, url: httpx.URL, headers: dict[str, str], max_bytes: int) -> Hop:
+    async def _send(
+        self, url: httpx.URL, headers: dict[str, str], max_bytes: int, slot: Slot
+    ) -> Hop:
         http = self._http
         if http is None:
             raise FetchError("Fetcher used outside 'async with Fetcher(...)'")
@@ -255,6 +272,12 @@ class Fetcher:
         request = httpx.Request("GET", url, headers=[*self._base_headers, *headers.items()])
         if self._has_cookies:
             self._cookies.set_cookie_header(request)
+        if self._transport is None:
+            # httpcore reports when the request line and headers are written: politeness
+            # counts the gap to this host's next request from then.
+            request.extensions["trace"] = _sent_reporter(slot)
+        else:
+            slot.sent()  # a transport of the caller's: handing the request over is sending
         try:
             # One deadline for the whole exchange (connect, headers, body): a server that
             # trickles bytes cannot hold a check longer than timeout_s.

@@ -25,6 +25,8 @@ import httpx
 # backends use to notice a server that closed an idle kept-alive connection.
 from httpcore._utils import is_socket_readable
 
+from newsdiffs.fetching.pools import DEFAULT_MAX_ORIGINS, KEEPALIVE_EXPIRY_S, OriginPools
+
 READ_LIMIT = 2**16
 
 SocketOption = (
@@ -141,21 +143,38 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         await asyncio.sleep(seconds)
 
 
-def asyncio_transport(verify: ssl.SSLContext) -> httpx.AsyncHTTPTransport:
-    """httpx's HTTP/1.1 transport, its connection pool running on :class:`AsyncioBackend`.
+def asyncio_transport(
+    verify: ssl.SSLContext,
+    connections_per_origin: int = 2,
+    *,
+    max_origins: int | None = None,
+    keepalive_expiry: float = KEEPALIVE_EXPIRY_S,
+) -> httpx.AsyncHTTPTransport:
+    """httpx's HTTP/1.1 transport, with one connection pool per origin on
+    :class:`AsyncioBackend` (:class:`OriginPools`).
 
-    httpx does not take a network backend as an argument, so the pool it built is replaced
-    by an identical one with ours (tests/test_fetching_network.py checks it is in use).
+    httpx does not take a network backend or a pool as an argument, so the pool it built is
+    replaced (tests/test_fetching_network.py checks ours is in use).
     """
     transport = httpx.AsyncHTTPTransport(verify=verify)
-    limits = httpx.Limits()
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=verify,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        http1=True,
-        http2=False,
-        network_backend=AsyncioBackend(),
+    transport._pool = OriginPools(  # type: ignore[assignment]
+        verify,
+        AsyncioBackend(),
+        connections_per_origin=connections_per_origin,
+        max_origins=max_origins or max_origins_for(connections_per_origin),
+        keepalive_expiry=keepalive_expiry,
     )
     return transport
+
+
+def max_origins_for(connections_per_origin: int) -> int:
+    """How many origin pools to keep open: :data:`DEFAULT_MAX_ORIGINS`, or fewer when that
+    many idle connections would take over half of this process's file descriptors."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not a Unix
+        return DEFAULT_MAX_ORIGINS
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return DEFAULT_MAX_ORIGINS
+    return max(16, min(DEFAULT_MAX_ORIGINS, soft // 2 // max(1, connections_per_origin)))

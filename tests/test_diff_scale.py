@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import re
+import threading
+from collections.abc import Iterator
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdiffs.core import sentences
 from newsdiffs.core.classify import _NOTICE_START_RE, _quotations
-from newsdiffs.core.diffing import ParagraphOp, diff_versions
+from newsdiffs.core.diffing import _COLLECTOR_PAUSE, ParagraphOp, diff_versions
 from newsdiffs.core.pairing import WordBag, best_first_matches, dice, near_duplicates
 from newsdiffs.core.render_text import _visible
 from newsdiffs.core.seqdiff import common_length, diff_sequences, edit_counts
@@ -115,6 +118,73 @@ def test_moved_paragraphs_of_a_long_article_are_moves() -> None:
     shown = sum(1 for op in diff.paragraphs if op.kind == "move")
     assert shown == len(moved)  # minimal alignment keeps 1,800 in place, the rest move
     assert diff.words_inserted == 0 and diff.words_deleted == 20
+
+
+def _rewritten_article() -> tuple[list[str], list[str]]:
+    """2,000 paragraphs, a third replaced by unrelated ones: thousands of tokenised texts."""
+    rng = random.Random(2)
+    old = [_paragraph(rng, n) for n in range(2_000)]
+    new = [_paragraph(rng, n + 10_000) if n % 3 == 0 else text for n, text in enumerate(old)]
+    return old, new
+
+
+def test_a_large_diff_does_not_set_off_the_garbage_collector_again_and_again() -> None:
+    """The containers a diff makes used to start ~50 collections per 1 MB diff, each
+    walking them all (a fifth of its time); now at most the one due when it ends."""
+    old, new = _rewritten_article()
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        diff = diff_versions("T", old, "T", new)
+    finally:
+        gc.callbacks.remove(count)
+    assert diff.b_paragraphs == tuple(new)
+    assert len(collections) <= 1
+
+
+def _collector_states(enabled_before: bool) -> Iterator[bool]:
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        with _COLLECTOR_PAUSE.held():
+            yield gc.isenabled()
+            with _COLLECTOR_PAUSE.held():
+                yield gc.isenabled()
+            yield gc.isenabled()
+        yield gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_pause_nests_and_restores_the_state_it_found() -> None:
+    assert list(_collector_states(True)) == [False, False, False, True]
+    assert list(_collector_states(False)) == [False, False, False, False]
+
+
+def test_diffs_in_threads_leave_the_collector_on() -> None:
+    old, new = _rewritten_article()
+    old, new = old[:300], new[:300]
+    gc.enable()
+    start = threading.Barrier(4)
+    results: list[tuple[str, ...]] = []
+
+    def work() -> None:
+        start.wait()
+        for _ in range(5):
+            results.append(diff_versions("T", old, "T", new).b_paragraphs)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [tuple(new)] * 20
+    assert gc.isenabled()
 
 
 def test_identical_paragraph_moved_wins_over_a_similar_one_in_place() -> None:

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -249,12 +250,14 @@ def sources_import(ctx: Context, file: str) -> None:
 
 
 def _runner(ctx: Context, fetcher: Fetcher) -> Runner:
-    from newsdiffs.runner import Runner  # imports the extractors: only for commands that track
+    from newsdiffs.runner import Runner, lease_on  # imports the extractors: only when tracking
 
+    clock = SystemClock()
     return Runner(
         ctx.store,
         fetcher,
-        SystemClock(),
+        clock,
+        claim_lease=lease_on(clock, timedelta(seconds=ctx.settings.claim_lease_s)),
         concurrency=ctx.settings.concurrency,
         batch_size=ctx.settings.batch_size,
         schedule_policy=ctx.settings.schedule_policy,

@@ -17,6 +17,7 @@ import click
 
 from newsdiffs import __version__, usecases
 from newsdiffs.cli_db import db
+from newsdiffs.cli_distributed import add_distributed_commands
 from newsdiffs.clock import SystemClock
 from newsdiffs.core.humanize import fmt_datetime
 from newsdiffs.core.urls import lookup_variants
@@ -697,6 +698,7 @@ def _clean_errors() -> Iterator[None]:
 
 
 cli.add_command(db)
+add_distributed_commands(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -115,7 +115,7 @@ class Runner:
         for source in sources:
             for endpoint in source.endpoints:
                 state = self.store.endpoint_state(endpoint.url)
-                if not force and not _endpoint_due(state, endpoint, now):
+                if not force and not endpoint_due(state, endpoint, now):
                     continue
                 try:
                     await self._poll_endpoint(source, endpoint, state, stats)
@@ -309,5 +309,5 @@ def read_listing(source: Source, endpoint: Endpoint, fetched: FetchResult) -> Li
     return Listing(tuple(urls), found.child_urls, found.problem)
 
 
-def _endpoint_due(state: EndpointState, endpoint: Endpoint, now: datetime) -> bool:
+def endpoint_due(state: EndpointState, endpoint: Endpoint, now: datetime) -> bool:
     return state.last_polled_at is None or now >= state.last_polled_at + endpoint.poll_interval

@@ -69,6 +69,13 @@ def header_value(value: str) -> str:
     return value
 
 
+def broker_address(value: str) -> str:
+    text = value.strip()
+    if not text.startswith(("redis://", "rediss://", "memory://")):
+        raise ValueError(f"must be a redis:// (or rediss://) URL, got {value!r}")
+    return text
+
+
 def policy_name(value: str) -> str:
     name = value.strip().lower()
     if name not in POLICIES:
@@ -164,6 +171,21 @@ class Settings:
     )
     admin_token: str = setting(
         "", "Token required for write actions in the web app and API (empty: disabled)."
+    )
+    broker_url: str = setting(
+        "redis://127.0.0.1:6379/0",
+        "Distributed mode: the Redis broker (redis://HOST:PORT/DB) of the scheduler and workers.",
+        broker_address,
+    )
+    claim_lease_s: float = setting(
+        300.0,
+        "Distributed mode: seconds a worker holds a claimed article before another may take it.",
+        positive,
+    )
+    host_queues: int = setting(
+        4,
+        "Distributed mode: host queues; each host is fetched by the one worker of its queue.",
+        positive,
     )
 
     def __post_init__(self) -> None:

@@ -129,10 +129,13 @@ class OriginPools:
             self._pools.move_to_end(origin)
 
     async def _open(self, origin: Origin, now: float) -> _OriginPool:
+        # No await between the checks and the insert: concurrent requests interleave at
+        # every await, and two of them must never pop (or create) the same origin.
+        evicted: _OriginPool | None = None
         if len(self._pools) >= self._max_origins:
             victim = next((k for k, e in self._pools.items() if e.in_flight == 0), None)
             if victim is not None:
-                await self._pools.pop(victim).pool.aclose()
+                evicted = self._pools.pop(victim)
         pool = httpcore.AsyncConnectionPool(
             ssl_context=self._ssl_context,
             max_connections=self._connections_per_origin,
@@ -143,6 +146,8 @@ class OriginPools:
             network_backend=self.network_backend,
         )
         entry = self._pools[origin] = _OriginPool(pool, now)
+        if evicted is not None:
+            await evicted.pool.aclose()
         return entry
 
     async def _close_expired(self, now: float) -> None:
@@ -154,8 +159,9 @@ class OriginPools:
                 break
             if entry.in_flight == 0:
                 expired.append(origin)
-        for origin in expired:
-            await self._pools.pop(origin).pool.aclose()
+        closing = [self._pools.pop(origin) for origin in expired]
+        for entry in closing:
+            await entry.pool.aclose()
 
     async def aclose(self) -> None:
         pools = [entry.pool for entry in self._pools.values()]

@@ -11,7 +11,8 @@ user must fix or for failures the caller cannot carry on from::
     ├── NotFoundError              an article, version or source that does not exist
     │   └── HiddenError            an article hidden for legal reasons (the web answers 410)
     ├── StorageError               the database cannot be opened, migrated or written
-    └── FetchError                 a fetch failed in a way the caller asked to see raised
+    ├── FetchError                 a fetch failed in a way the caller asked to see raised
+    └── DeliveryError              an alert target did not take a message
 """
 
 from __future__ import annotations
@@ -47,3 +48,19 @@ class StorageError(NewsdiffsError):
 
 class FetchError(NewsdiffsError):
     """A fetch failed and the caller asked for an exception rather than an outcome."""
+
+
+class DeliveryError(NewsdiffsError):
+    """An alert target did not take a message.
+
+    ``permanent``: retrying cannot help (bad credentials, a rejected payload): the alert goes
+    straight to the dead letters. ``retry_after``: seconds the target asked us to wait (a
+    429's Retry-After), or None to use the sender's own backoff.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after

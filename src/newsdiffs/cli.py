@@ -18,6 +18,7 @@ import click
 from newsdiffs import __version__, usecases
 from newsdiffs.cli_db import db
 from newsdiffs.cli_distributed import add_distributed_commands
+from newsdiffs.cli_export import export
 from newsdiffs.clock import SystemClock
 from newsdiffs.core.humanize import fmt_datetime
 from newsdiffs.core.urls import lookup_variants
@@ -698,6 +699,7 @@ def _clean_errors() -> Iterator[None]:
 
 
 cli.add_command(db)
+cli.add_command(export)
 add_distributed_commands(cli)
 
 

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsdiffs import __version__, usecases
+from newsdiffs.cli_alerts import alerts
 from newsdiffs.cli_db import db
 from newsdiffs.cli_distributed import add_distributed_commands
+from newsdiffs.cli_datasette import datasette
 from newsdiffs.cli_export import export
+from newsdiffs.cli_import import import_group
 from newsdiffs.clock import SystemClock
 from newsdiffs.core.humanize import fmt_datetime
 from newsdiffs.core.urls import lookup_variants
@@ -699,7 +702,10 @@ def _clean_errors() -> Iterator[None]:
 
 
 cli.add_command(db)
+cli.add_command(alerts)
 cli.add_command(export)
+cli.add_command(import_group)
+cli.add_command(datasette)
 add_distributed_commands(cli)
 
 

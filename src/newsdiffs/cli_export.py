@@ -76,7 +76,8 @@ def export(
     """
     from newsdiffs.cli import Context
 
-    assert isinstance(ctx, Context)
+    if not isinstance(ctx, Context):
+        raise TypeError("newsdiffs export needs the main command's context")
     selection = Selection(
         sources=sources,
         article_ids=articles,

@@ -1,0 +1,1 @@
+"""Version histories built from captures made elsewhere (``newsdiffs import warc``)."""

@@ -104,7 +104,10 @@ def _undeclared(folder: Path, declared: set[str], local: frozenset[str]) -> list
 
 
 def _local_modules(*folders: Path) -> frozenset[str]:
-    return frozenset({path.stem for folder in folders for path in folder.glob("*.py")} | OURS)
+    """Modules and packages (``tests/fakes/``) that live beside the tests themselves."""
+    modules = {path.stem for folder in folders for path in folder.glob("*.py")}
+    packages = {path.parent.name for folder in folders for path in folder.glob("*/__init__.py")}
+    return frozenset(modules | packages | OURS)
 
 
 def test_every_import_in_src_is_a_declared_runtime_dependency() -> None:

@@ -30,6 +30,7 @@ class AlertMessage:
     kinds: tuple[str, ...]  # ChangeKind values and event kinds the change carries
     card_png: bytes | None = None  # the diff card (1200x675 PNG), for image posts
     alt_text: str = ""  # the card's alt text: what changed, in words
+    card_url: str | None = None  # absolute URL of the card (webhooks link it)
 
 
 class Target(Protocol):

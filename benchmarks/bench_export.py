@@ -1,0 +1,210 @@
+"""Export and import speed and memory: rows per second and peak memory for each format.
+
+For each archive size (articles x 10 versions; the archives are bench_web.py's, built once
+and cached) every format is exported by a fresh ``newsdiffs export`` process, timed, and
+its peak resident memory read from the kernel (``wait4``'s ru_maxrss for that one child).
+Memory must stay flat: the same at 100,000 and at 1,000,000 versions. Then
+``newsdiffs import warc`` replays a WARC of realistic article pages (generated: N articles,
+each captured 4 times, some captures edited) and its captures per second are read from its
+own report (target: at least 100).
+
+    python benchmarks/bench_export.py [--sizes 10000,100000] [--captures 4000]
+
+Prints a table and writes ``benchmarks/results/export.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_web
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = REPO_ROOT / "benchmarks" / "results" / "export.json"
+FORMATS = {
+    "jsonl": "out.jsonl",
+    "parquet": "out-parquet",
+    "newsedits": "out-newsedits.db",
+    "warc": "out.warc.gz",
+    "git": "out-git",
+}
+VERSIONS_PER_ARTICLE = 10
+FLAT_RATIO = 1.25  # peak memory at 10x the versions within this factor counts as flat
+IMPORT_TARGET = 100.0
+
+
+def run_child(command: list[str]) -> tuple[float, float, str]:
+    """Run ``command``; return (wall seconds, peak RSS in MB of that process, stdout)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    out = process.stdout.read().decode()
+    err = process.stderr.read().decode()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{err[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024.0, out + err
+
+
+def newsdiffs(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "newsdiffs", "--db", str(db), *args]
+
+
+def measure_exports(articles: int, work: Path) -> list[dict[str, Any]]:
+    db = bench_web.database_path(articles)
+    if not db.exists():
+        print(f"building a {articles:,}-article archive (cached at {db}) ...", flush=True)
+        bench_web.build(db, articles, VERSIONS_PER_ARTICLE)
+    versions = articles * VERSIONS_PER_ARTICLE
+    rows = []
+    for fmt, name in FORMATS.items():
+        out = work / f"{articles}-{name}"
+        seconds, peak_mb, _ = run_child(newsdiffs(db, "export", fmt, str(out)))
+        rows.append(
+            {
+                "format": fmt,
+                "versions": versions,
+                "seconds": round(seconds, 2),
+                "versions_per_s": round(versions / seconds),
+                "peak_mb": round(peak_mb, 1),
+            }
+        )
+        print(f"  {fmt:<10} {versions:>10,} versions {seconds:8.1f}s {peak_mb:8.1f} MB", flush=True)
+        shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
+    return rows
+
+
+WORDS = ("council", "budget", "vote", "mayor", "river", "flood", "school", "hospital",
+         "minister", "police", "court", "station", "market", "festival", "plan", "road",
+         "said", "would", "new", "year", "week", "local", "people", "report", "city")  # fmt: skip
+
+
+def page(rng: random.Random, title: str, paragraphs: list[str]) -> bytes:
+    chrome = "".join(f"<li><a href='/n/{rng.randrange(10**6)}'>Link</a></li>" for _ in range(60))
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{title}</title></head><body><nav><ul>{chrome}</ul></nav>"
+        f"<article><h1>{title}</h1><p class='byline'>By A. Writer</p>{body}</article>"
+        f"<footer><ul>{chrome}</ul></footer></body></html>"
+    ).encode()
+
+
+def sentence(rng: random.Random) -> str:
+    return " ".join(rng.choices(WORDS, k=rng.randrange(12, 24))).capitalize() + "."
+
+
+def write_warc(path: Path, captures: int, seed: int = 3) -> None:
+    """``captures`` captures of captures/4 articles, 4 each, a third of them edited."""
+    rng = random.Random(seed)
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for n in range(captures // 4):
+            title = " ".join(rng.choices(WORDS, k=7)).capitalize()
+            paragraphs = [" ".join(sentence(rng) for _ in range(3)) for _ in range(8)]
+            at = start + timedelta(minutes=n)
+            for _ in range(4):
+                if rng.random() < 0.33:
+                    paragraphs[rng.randrange(len(paragraphs))] = sentence(rng)
+                head = StatusAndHeaders(
+                    "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+                )
+                record = writer.create_warc_record(
+                    f"https://news.example/2026/story-{n}",
+                    "response",
+                    payload=io.BytesIO(page(rng, title, paragraphs)),
+                    http_headers=head,
+                    warc_headers_dict={"WARC-Date": at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+                )
+                writer.write_record(record)
+                at += timedelta(hours=2)
+
+
+def measure_import(captures: int, work: Path) -> dict[str, Any]:
+    warc = work / "import.warc.gz"
+    write_warc(warc, captures)
+    db = work / "imported.db"
+    seconds, peak_mb, out = run_child(newsdiffs(db, "import", "warc", str(warc)))
+    match = re.search(r"([\d,]+) replayed .* \(([\d,]+) captures/s\)", out)
+    if match is None:
+        raise SystemExit(f"could not read the import's report:\n{out}")
+    replayed = int(match.group(1).replace(",", ""))
+    rate = float(match.group(2).replace(",", ""))
+    print(f"  import warc {captures:,} captures: {rate:,.0f} captures/s "
+          f"({seconds:.1f}s with start-up), {peak_mb:.1f} MB", flush=True)  # fmt: skip
+    return {
+        "captures": captures,
+        "replayed": replayed,
+        "captures_per_s": rate,
+        "wall_seconds": round(seconds, 2),
+        "peak_mb": round(peak_mb, 1),
+        "target_captures_per_s": IMPORT_TARGET,
+        "meets_target": rate >= IMPORT_TARGET,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="article counts (x10 versions)")
+    parser.add_argument("--captures", type=int, default=4000)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="bench_export_") as folder:
+        work = Path(folder)
+        exports = []
+        for articles in sizes:
+            print(f"exports of {articles * VERSIONS_PER_ARTICLE:,} versions:", flush=True)
+            exports += measure_exports(articles, work)
+        imported = measure_import(args.captures, work)
+    flat = {}
+    if len(sizes) > 1:
+        small, large = sizes[0] * VERSIONS_PER_ARTICLE, sizes[-1] * VERSIONS_PER_ARTICLE
+        for fmt in FORMATS:
+            low = next(
+                r["peak_mb"] for r in exports if r["format"] == fmt and r["versions"] == small
+            )
+            high = next(
+                r["peak_mb"] for r in exports if r["format"] == fmt and r["versions"] == large
+            )
+            flat[fmt] = {"ratio": round(high / low, 2), "flat": high / low <= FLAT_RATIO}
+    print()
+    print(f"{'format':<10} {'versions':>10} {'versions/s':>11} {'peak MB':>8}  memory flat?")
+    for row in exports:
+        verdict = ""
+        if fmt_flat := flat.get(row["format"]):
+            verdict = f"x{fmt_flat['ratio']} {'yes' if fmt_flat['flat'] else 'NO'}"
+        print(f"{row['format']:<10} {row['versions']:>10,} {row['versions_per_s']:>11,} "
+              f"{row['peak_mb']:>8.1f}  {verdict}")  # fmt: skip
+    print(
+        f"import warc: {imported['captures_per_s']:,.0f} captures/s "
+        f"(target >= {IMPORT_TARGET:.0f}: {'met' if imported['meets_target'] else 'MISSED'})"
+    )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps({"exports": exports, "memory_flat": flat, "import": imported}, indent=2) + "\n"
+    )
+    print(f"wrote {RESULTS.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -307,7 +307,7 @@ def significance(
         return 0.0
     if ChangeKind.COSMETIC in kinds:
         return round(max(0.01, min(0.05, 0.01 * len(ops))), 3)
-    total_words = sum(len(text.split()) for text in (*diff.a_paragraphs, *diff.b_paragraphs))
+    total_words = sum(map(len, map(str.split, (*diff.a_paragraphs, *diff.b_paragraphs))))
     share = (diff.words_inserted + diff.words_deleted) / max(1, total_words)
     factors = [(_VOLUME_WEIGHT, min(1.0, math.sqrt(4 * share)))]
     factors.extend((weight, 1.0) for kind, weight in _KIND_WEIGHTS.items() if kind in kinds)

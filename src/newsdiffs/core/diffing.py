@@ -15,14 +15,18 @@
 3. **Diff words** inside each pair (:class:`~newsdiffs.core.wordiff.TokenDiff`, minimal).
 
 Only what has to be looked at is: paragraphs equal or moved unchanged are never tokenised;
-the others are tokenised in one regex pass; a one-for-one replacement whose common token
-subsequence already makes it a pair gets no word bag; the word counts come from the token
-diffs, and the spans of a changed paragraph are built only when a renderer reads them. A
-1 MB page with 30 % of its paragraphs replaced and 10 % moved takes 116-130 ms of CPU on
-the shared 2-core host (f7dfa81: 222-253 ms, before it 28 s), 100 KB 9-10.5 ms (18-19 ms):
-``benchmarks/bench_diff.py --scale-only``. The cyclic garbage collector is held off while
-paragraphs are aligned (:class:`_CollectorPause`): it walked the diff's short-lived
-containers ~50 times per 1 MB diff.
+the others are tokenised once (:func:`~newsdiffs.core.wordiff.tokenize`); a one-for-one
+replacement whose common token subsequence already makes it a pair gets no word bag; the
+word counts come from the token diffs, and the spans of a changed paragraph are built only
+when a renderer reads them. A 1 MB page with 30 % of its paragraphs replaced and 10 % moved
+takes 713 M instructions (valgrind; 917 M before tokens were cut without the regex, bags
+made without Counter's Python code, shared words counted from the repeated ones and word
+diffs kept without their tokens): 108-118 ms of CPU on the shared 2-core host under load,
+timed in one process against the code before, which took 122-131 ms (f7dfa81: 222-253 ms,
+before it 28 s); 100 KB 70 M instructions (90 M), 8.8-11.1 ms (10.1-12.6 ms):
+``benchmarks/bench_diff.py --scale-only``. The cyclic garbage collector
+is held off while paragraphs are aligned (:class:`_CollectorPause`): it walked the diff's
+short-lived containers ~50 times per 1 MB diff.
 
 The result, :class:`ArticleDiff`, lists :class:`ParagraphOp` in reading order of the new
 version (deleted paragraphs appear where they stood); renderers (web, feeds, exports, the
@@ -152,7 +156,7 @@ class ParagraphOp:
             return spans_text(self.spans, side)
         if isinstance(source, TokenDiff):
             # the spans spell each text up to its last token (trailing space is not a token)
-            return (source.a if side == "a" else source.b).text.rstrip()
+            return (source.a_text if side == "a" else source.b_text).rstrip()
         absent = "insert" if side == "a" else "delete"
         return "" if _whole_op(self._kind) == absent else source
 
@@ -435,10 +439,11 @@ class _Ops:
         if self._a.texts[i] == self._b.texts[j]:  # never tokenised
             self.ops.append(ParagraphOp._of(kind, i, j, self._b.texts[j]))
             return
-        word_diff = TokenDiff.of(self._a.tokens(i), self._b.tokens(j))
+        tokens_a, tokens_b = self._a.tokens(i), self._b.tokens(j)
+        word_diff = TokenDiff.of(tokens_a, tokens_b)
         self.ops.append(ParagraphOp._of(kind, i, j, word_diff))
-        self._deleted_tokens += word_diff.changed_tokens("a")
-        self._inserted_tokens += word_diff.changed_tokens("b")
+        self._deleted_tokens += word_diff.changed_tokens("a", tokens_a)
+        self._inserted_tokens += word_diff.changed_tokens("b", tokens_b)
 
     def counts(self) -> tuple[int, int]:
         """(words inserted, words deleted)."""

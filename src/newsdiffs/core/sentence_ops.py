@@ -224,8 +224,8 @@ def sentence_operations(diff: ArticleDiff) -> tuple[SentenceOp, ...]:
         pairs = []
         if len(gap_old) * len(gap_new) <= MAX_GAP_CELLS:
             pairs = pair_in_order(
-                [WordBag.of(s.content) for s in gap_old],
-                [WordBag.of(s.content) for s in gap_new],
+                [WordBag.of_folded(s.content) for s in gap_old],
+                [WordBag.of_folded(s.content) for s in gap_new],
                 SENTENCE_PAIR_SIMILARITY,
                 budget,
             )
@@ -259,8 +259,8 @@ def _moves_and_leftovers(deleted: list[_Sentence], added: list[_Sentence]) -> li
     candidates: list[tuple[float, int, int]] = []
     if max(len(deleted), len(added)) <= MAX_MOVE_SEARCH:
         candidates = near_duplicates(
-            [WordBag.of(s.words) for s in deleted],
-            [WordBag.of(s.words) for s in added],
+            [WordBag.of_folded(s.words) for s in deleted],
+            [WordBag.of_folded(s.words) for s in added],
             REFACTOR_SIMILARITY,
         )
     moved_old: set[int] = set()

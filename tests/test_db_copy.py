@@ -89,7 +89,7 @@ def archive(tmp_path: Path) -> Iterator[Seeded]:
         connection.execute(
             update(versions)
             .where(versions.c.article_id == seeded.gone_id)
-            .values(raw_html=compress(ODD_PAGE))
+            .values(raw_html=compress(ODD_PAGE), raw_base_version_id=None)
         )
     yield seeded
     store.close()
@@ -145,7 +145,10 @@ def test_copy_moves_everything_and_verifies_it(archive: Seeded, target: str) -> 
 
     assert report.ok and report.committed
     names = {check.name for check in report.checks}
-    assert names == {table.name for table in metadata.sorted_tables} | {"versions.raw_html"}
+    assert names == {table.name for table in metadata.sorted_tables} | {
+        "versions.raw_html",
+        db_copy.DECODED_PAGES,
+    }
     assert all(check.source == check.target for check in report.checks)
     assert report.rows_copied == sum(_counts(source).values())
     copied_tasks = {task: (total, done) for task, total, done in progress.tasks}
@@ -230,6 +233,66 @@ def test_a_copy_that_does_not_match_is_rolled_back(
     with sqlite3.connect(target) as connection:  # nothing was written
         assert connection.execute("SELECT count(*) FROM versions").fetchone() == (0,)
         assert connection.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+
+
+def _compressed_against_the_previous(store: SqlStore) -> list[tuple[int, int]]:
+    """(version id, base id) of every version stored against another one."""
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(versions.c.id, versions.c.raw_base_version_id).where(
+                versions.c.raw_base_version_id.is_not(None)
+            )
+        ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(PG_URL is None, reason="NEWSDIFFS_TEST_PG_URL not set")
+def test_pages_stored_against_a_base_copy_after_their_base(archive: Seeded, tmp_path: Path) -> None:
+    """Re-extracted bases move behind their versions in PostgreSQL's heap: a copy from
+    PostgreSQL still inserts every base before the versions compressed against it."""
+    assert PG_URL is not None
+    linked = _compressed_against_the_previous(archive.store)
+    assert linked  # the seed has articles with several versions
+    _reset_postgres(PG_URL)
+    assert db_copy.copy_archive(_source_path(archive), PG_URL).ok
+    source = open_store(PG_URL)
+    try:
+        for _version_id, base_id in linked:
+            base = source.get_version(base_id)
+            paragraphs = (*base.paragraphs, "Re-extracted.")
+            source.update_version_text(base_id, base.title, paragraphs, "rehashed", "x@2")
+        target = str(tmp_path / "from-postgres.db")
+        assert db_copy.copy_archive(PG_URL, target, batch_rows=2).ok
+        copied = open_store(target)
+        try:
+            for version_id, _base_id in linked:
+                assert copied.raw_html(version_id) == source.raw_html(version_id)
+        finally:
+            copied.close()
+    finally:
+        source.close()
+
+
+def test_a_page_that_no_longer_decodes_fails_the_copy(archive: Seeded, tmp_path: Path) -> None:
+    version_id, base_id = max(_compressed_against_the_previous(archive.store))
+    with archive.store.engine.begin() as connection:  # the wrong base: still a valid link
+        other = connection.execute(
+            select(versions.c.id).where(
+                versions.c.id < version_id,
+                versions.c.id != base_id,
+                versions.c.raw_base_version_id.is_(None),
+            )
+        ).first()
+        assert other is not None
+        connection.execute(
+            update(versions).where(versions.c.id == version_id).values(raw_base_version_id=other[0])
+        )
+    target = tmp_path / "copy.db"
+    with pytest.raises(StorageError, match="cannot be decompressed"):
+        db_copy.copy_archive(_source_path(archive), str(target))
+    with sqlite3.connect(target) as connection:  # nothing was written
+        assert connection.execute("SELECT count(*) FROM versions").fetchone() == (0,)
 
 
 def test_digests_see_swapped_raw_pages(archive: Seeded) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, overload
 
+from newsdiffs.core.alert_rules import AlertRule, TargetSpec
 from newsdiffs.core.decision import VersionHistory
 from newsdiffs.models import (
     Article,
@@ -290,7 +291,81 @@ class AdminStore(Lookups, Protocol):
         ...
 
 
-class Store(TrackerStore, ReaderStore, AdminStore, Protocol):
+@dataclass(frozen=True)
+class OutboxAlert:
+    """One row of the alerts outbox: one change (a version or an event) for one target of
+    one rule, written in the transaction that recorded the change (storage/outbox.py)."""
+
+    id: int
+    key: str  # stable across retries and crashes (storage/outbox.py: alert_key)
+    rule: str
+    target: TargetSpec
+    article_id: int
+    version_id: int | None  # the new version, or None for an event alert
+    event_id: int | None
+    created_at: datetime
+    status: str  # "pending" | "sent" | "dead" | "dropped" (the article was hidden)
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str
+    remote_id: str | None  # what Target.send returned (post URL, Wayback snapshot URL)
+    sent_at: datetime | None
+    event_kind: str | None = None  # "gone", "redirected", "returned" for an event alert
+    event_detail: str = ""  # the event's detail (a redirect's target)
+
+
+class AlertStore(Protocol):
+    """The alerts outbox and the alert rules (the sender, the CLI and the admin API)."""
+
+    def claim_alerts(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxAlert]:
+        """Pending rows with next_attempt_at <= now, oldest first (id order), each leased by
+        moving next_attempt_at to now + lease in the same statement (PostgreSQL: FOR UPDATE
+        SKIP LOCKED; SQLite: one write transaction), so two senders never take one row.
+        Rows of hidden articles are dropped first (status "dropped"): they never alert."""
+        ...
+
+    def mark_alert_sent(self, alert_id: int, at: datetime, remote_id: str | None) -> None: ...
+    def mark_alert_failed(
+        self, alert_id: int, at: datetime, error: str, retry_at: datetime | None
+    ) -> None:
+        """One more failed attempt: retried at ``retry_at``, or dead (None)."""
+        ...
+
+    def postpone_alert(self, alert_id: int, until: datetime) -> None:
+        """Not tried before ``until`` (quiet hours, rate limit): no attempt is counted."""
+        ...
+
+    def list_alerts(self, status: str | None = None, limit: int = 100) -> list[OutboxAlert]:
+        """Newest first, optionally only those with ``status``."""
+        ...
+
+    def alert_counts(self) -> dict[str, int]:
+        """Rows by status (pending, sent, dead and dropped are always there)."""
+        ...
+
+    def sent_for_target_since(self, target_url: str, since: datetime) -> int: ...
+    def snapshots(self, article_id: int) -> dict[int, str]:
+        """version id -> Wayback snapshot URL, for the article's archived versions."""
+        ...
+
+    def alert_rules(self) -> list[AlertRule]:
+        """Every stored rule (enabled or not), by name."""
+        ...
+
+    def save_alert_rule(self, rule: AlertRule, origin: str = "admin") -> None:
+        """Insert or replace the rule of that name. ``origin``: "config" for rules of
+        newsdiffs.toml (see sync_alert_rules), "admin" for the CLI and API's."""
+        ...
+
+    def remove_alert_rule(self, name: str) -> bool: ...
+    def sync_alert_rules(self, rules: Sequence[AlertRule]) -> None:
+        """Make the config's rules the stored "config" rules, in one transaction: each is
+        saved (replacing an admin rule of that name), config rules no longer listed go;
+        rules added by the CLI or API stay."""
+        ...
+
+
+class Store(TrackerStore, ReaderStore, AdminStore, AlertStore, Protocol):
     """Every role at once: what one process that tracks, serves and administers opens."""
 
     def close(self) -> None: ...
@@ -300,10 +375,12 @@ __all__ = [
     "HIGHLIGHT_END",
     "HIGHLIGHT_START",
     "AdminStore",
+    "AlertStore",
     "Claim",
     "ClaimedRecord",
     "EndpointState",
     "Lookups",
+    "OutboxAlert",
     "PollIntake",
     "ReaderStore",
     "SearchHit",

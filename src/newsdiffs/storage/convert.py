@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -179,8 +179,11 @@ def classification_from_json(stored: str | None) -> Classification | None:
         return None
 
 
-def version_values(article_id: int, number: int, new: NewVersion) -> dict[str, Any]:
-    """Insert parameters for a new version (raw_html compressed)."""
+def version_values(
+    article_id: int, number: int, new: NewVersion, raw_page: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Insert parameters for a new version; ``raw_page``: its stored raw page's columns
+    (``rawpages.StoredPage.values``)."""
     return {
         "article_id": article_id,
         "number": number,
@@ -192,7 +195,7 @@ def version_values(article_id: int, number: int, new: NewVersion) -> dict[str, A
         "paragraphs": list(new.paragraphs),
         "content_hash": new.content_hash,
         "extractor": new.extractor,
-        "raw_html": compress(new.raw_html),
+        **raw_page,
         "significance": new.significance,
         "change_kinds": join_kinds(new.change_kinds),
         "classification": classification_json(new.classification),

@@ -13,15 +13,20 @@ works. What it does, in order:
    schema, so a column added by a later migration is copied without touching this module).
    Rows are streamed from the source (``yield_per``: server-side cursor on PostgreSQL) and
    written with ``executemany`` in batches of :data:`BATCH_ROWS`: memory stays flat however
-   big the archive. Raw pages are copied as stored (compressed bytes), not re-encoded.
+   big the archive. Raw pages are copied as stored (compressed bytes, each with the link to
+   the version it is compressed against: ``storage/rawpages.py``), not re-encoded; a table
+   that refers to itself (``versions``) is read in id order, so a base is in before the
+   versions compressed against it.
 3. Resets the target's id sequences (PostgreSQL) past the copied ids.
 4. Builds the target's full-text index: on PostgreSQL in one statement after the versions
    are in (the per-row insert trigger is off meanwhile), with the expressions the search
    itself uses; on SQLite the FTS5 triggers index each copied version. Then checks that
    every version is indexed.
 5. Verifies, inside the same target transaction, before committing: row counts per table and
-   a digest of every row (all columns, so every version's ``content_hash`` and text), and a
-   separate digest of every raw page (all of them, streamed, not sampled), on both sides.
+   a digest of every row (all columns, so every version's ``content_hash`` and text), a
+   separate digest of every raw page as stored (all of them, streamed, not sampled), and one
+   of every raw page as the store serves it (decompressed through its chain of bases, so a
+   page that no longer decodes fails the copy), on both sides.
    Any difference rolls the whole copy back: the target is left empty, never half-copied.
 
 Everything is read in one source transaction (one snapshot: a tracker writing to the source
@@ -56,6 +61,7 @@ from newsdiffs.errors import InputError, StorageError
 from newsdiffs.storage.engine import create_store_engine, ensure_parent_dir, to_url, writer
 from newsdiffs.storage.fulltext import POSTGRES_CONFIG, POSTGRES_DOCUMENT
 from newsdiffs.storage.migrate import current_revisions, upgrade_to_head
+from newsdiffs.storage.rawpages import decoded_pages
 from newsdiffs.storage.schema import FTS_PREFIX, metadata
 from newsdiffs.storage.sql import describe_error
 
@@ -75,6 +81,8 @@ _PG_INSERT_TRIGGER = "versions_fts_insert"
 # Tables besides the schema's that are not copied: Alembic's and SQLite's (the full-text
 # index's all start with FTS_PREFIX and are rebuilt, not copied).
 _BOOKKEEPING_TABLES = {"alembic_version", "sqlite_sequence", "sqlite_stat1"}
+# The check of the raw pages as served (decoded), besides the stored bytes' digest.
+DECODED_PAGES = "versions (pages)"
 
 
 class CopyProgress(Protocol):
@@ -327,8 +335,17 @@ def _count(connection: Connection, table: Table) -> int:
 def _stream(
     connection: Connection, table: Table, columns: Sequence[Column[Any]], batch_rows: int
 ) -> Iterator[Sequence[Any]]:
-    """Batches of rows (in ``columns`` order), read through a server-side cursor."""
-    result = connection.execution_options(yield_per=batch_rows).execute(select(*columns))
+    """Batches of rows (in ``columns`` order), read through a server-side cursor.
+
+    A table whose rows refer to its own rows (``versions.raw_base_version_id``) is read in
+    primary-key order, so that a row comes after the row it refers to: a base version is
+    always older than the versions compressed against it, but PostgreSQL returns rows in
+    heap order, where an updated (re-extracted) base moves behind them.
+    """
+    statement = select(*columns)
+    if any(key.column.table is table for key in table.foreign_keys):
+        statement = statement.order_by(*table.primary_key.columns)
+    result = connection.execution_options(yield_per=batch_rows).execute(statement)
     try:
         yield from result.partitions(batch_rows)
     finally:
@@ -450,7 +467,30 @@ def _verify(
         progress.end()
         for name, digest in source_digests.items():
             checks.append(TableCheck(name, digest, target_digests[name]))
+        if table.name == "versions":
+            progress.begin("verify raw pages", 2 * _count(source, table))
+            source_pages = page_digest(source, progress)
+            target_pages = page_digest(target, progress)
+            progress.end()
+            checks.append(TableCheck(DECODED_PAGES, source_pages, target_pages))
     return checks
+
+
+def page_digest(
+    connection: Connection, progress: CopyProgress | None = None, batch_rows: int = BATCH_ROWS
+) -> Digest:
+    """Order-independent digest of every version's raw page as the store serves it
+    (decompressed, through its chain of bases), keyed by version id. A chain that does not
+    decode raises StorageError."""
+    total = rows = 0
+    for version_id, page in decoded_pages(connection, batch_rows):
+        total += int.from_bytes(hashlib.sha256(b"%d:" % version_id + page).digest(), "big")
+        rows += 1
+        if progress is not None and rows % batch_rows == 0:
+            progress.advance(batch_rows)
+    if progress is not None:
+        progress.advance(rows % batch_rows)
+    return Digest(rows, f"{total % _DIGEST_MODULUS:064x}")
 
 
 def table_digests(

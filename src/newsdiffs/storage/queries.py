@@ -121,7 +121,6 @@ PREVIOUS_VERSIONS = (
     )
     .where(versions.c.id.in_(bindparam("ids", expanding=True)))
 )
-RAW_HTML = select(versions.c.raw_html).where(versions.c.id == bindparam("id"))
 LATEST_HASH = (
     select(versions.c.content_hash)
     .where(versions.c.article_id == bindparam("article_id"))

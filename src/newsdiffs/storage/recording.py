@@ -27,6 +27,8 @@ from newsdiffs.models import ArticleStatus, CheckOutcome, CheckResult, LatestVer
 from newsdiffs.storage.base import Claim, ClaimedRecord
 from newsdiffs.storage.convert import check_values, event_values, version_values
 from newsdiffs.storage.driver import driver_statement
+from newsdiffs.storage.outbox import write_outbox
+from newsdiffs.storage.rawpages import page_to_store
 from newsdiffs.storage.schema import (
     UTCDateTime,
     article_aliases,
@@ -189,12 +191,16 @@ def write_check(connection: Connection, result: CheckResult) -> Version | None:
 
     stored: Version | None = None
     if new is not None and number is not None:
-        inserted = connection.execute(_INSERT_VERSION, version_values(article_id, number, new))
+        previous_id = None if latest is None else latest.id
+        raw_page = page_to_store(connection, new.raw_html, number, previous_id)
+        values = version_values(article_id, number, new, raw_page.values())
+        inserted = connection.execute(_INSERT_VERSION, values)
         version_id = inserted_id(inserted)
         stored = new.stored_as(version_id, article_id, number)
     for url in result.aliases:
         _add_alias(connection, article_id, url)
     _write_rows(connection, result)
+    write_outbox(connection, result, stored)  # alerts commit with the change (outbox.py)
     return stored
 
 

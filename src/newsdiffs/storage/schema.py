@@ -201,6 +201,9 @@ versions = Table(
     Column("classification", Text),  # core.classify.Classification.to_json_dict as JSON
     Column("words_added", Integer),  # core.word_counts.words_changed (migration 0004)
     Column("words_removed", Integer),
+    # The version whose raw page raw_html is compressed against (storage/rawpages.py,
+    # migration 0006); NULL: raw_html is compressed alone. Indexed for the foreign key.
+    Column("raw_base_version_id", Id, ForeignKey("versions.id"), index=True),
     UniqueConstraint("article_id", "number"),
     CheckConstraint("number >= 1", name="number_positive"),
     Index("ix_versions_captured_at", "captured_at"),
@@ -234,6 +237,54 @@ events = Table(
     Index("ix_events_article_id_at", "article_id", "at"),
 )
 
+# Alert rules (migration 0007): core.alert_rules.rule_to_dict as JSON text. origin "config":
+# from newsdiffs.toml, replaced at every start; "admin": added by the CLI or the API.
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("definition", Text, nullable=False),
+    Column("origin", String(20), nullable=False),
+)
+
+# The alerts outbox (migration 0007, storage/outbox.py): one row per (rule, target, version or
+# event), written in the transaction that records the change. Rows go with their article
+# (and version, event): a deleted or merged-away article has nothing left to link to.
+ALERT_PENDING_WHERE = "status = 'pending'"
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("rule", String(100), nullable=False),
+    Column("target_index", Integer, nullable=False),
+    Column("target", Text, nullable=False),  # the TargetSpec as JSON, copied from the rule
+    Column("target_url", Text, nullable=False),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("version_id", Id, ForeignKey("versions.id", ondelete="CASCADE"), index=True),
+    Column("event_id", Id, ForeignKey("events.id", ondelete="CASCADE"), index=True),
+    Column("event_kind", String(40)),
+    Column("event_detail", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("remote_id", Text),
+    Column("sent_at", UTCDateTime),
+    Index("ix_alerts_article_id", "article_id"),
+    Index("ix_alerts_target_url_sent_at", "target_url", "sent_at"),
+    Index("ix_alerts_status_id", "status", "id"),
+    # claim_alerts walks the pending rows only, in due order.
+    Index(
+        "ix_alerts_pending",
+        "next_attempt_at",
+        "id",
+        sqlite_where=text(ALERT_PENDING_WHERE),
+        postgresql_where=text(ALERT_PENDING_WHERE),
+    ),
+)
+
 # Full-text index objects, created by the migrations with raw SQL (Core has no virtual tables
 # or tsvector indexes): SQLite FTS5 reading through a view, PostgreSQL tsvector columns, both
 # kept in sync by triggers. Names with this prefix are skipped when comparing schema and
@@ -241,11 +292,14 @@ events = Table(
 FTS_PREFIX = "versions_fts"
 
 __all__ = [
+    "ALERT_PENDING_WHERE",
     "CHECKED_STATUSES",
     "CHECKED_WHERE",
     "FTS_PREFIX",
     "INDEXED_KINDS",
     "UTCDateTime",
+    "alert_rules",
+    "alerts",
     "article_aliases",
     "articles",
     "checks",

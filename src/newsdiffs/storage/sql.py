@@ -32,6 +32,7 @@ from newsdiffs.models import (
     Version,
 )
 from newsdiffs.storage import queries as q
+from newsdiffs.storage.alerts_sql import SqlAlertStore
 from newsdiffs.storage.base import (
     Claim,
     ClaimedRecord,
@@ -45,7 +46,6 @@ from newsdiffs.storage.convert import (
     VERSION_COLUMNS,
     article_from_row,
     check_from_row,
-    decompress,
     endpoint_state_from_row,
     event_from_row,
     source_from_row,
@@ -56,6 +56,7 @@ from newsdiffs.storage.driver import driver_statement
 from newsdiffs.storage.engine import writer
 from newsdiffs.storage.fulltext import search_versions
 from newsdiffs.storage.intake import new_article_values, write_endpoint_state, write_poll
+from newsdiffs.storage.rawpages import read_page
 from newsdiffs.storage.recording import inserted_id, write_claimed_check
 from newsdiffs.storage.schema import (
     CHECKED_STATUSES,
@@ -98,7 +99,7 @@ def describe_error(error: SQLAlchemyError) -> str:
     return lines[0] if lines else type(error).__name__
 
 
-class SqlStore:
+class SqlStore(SqlAlertStore):
     """The Store protocol over one SQLAlchemy engine. Thread-safe; close() when done."""
 
     def __init__(self, engine: Engine) -> None:
@@ -392,10 +393,7 @@ class SqlStore:
 
     def raw_html(self, version_id: int) -> bytes:
         with self._reading() as connection:
-            stored = connection.execute(q.RAW_HTML, {"id": version_id}).scalar_one_or_none()
-        if stored is None:
-            raise NotFoundError(f"no version with id {version_id}")
-        return decompress(stored)
+            return read_page(connection, version_id)
 
     def hash_counts(self, article_id: int) -> dict[str, int]:
         with self._reading() as connection:

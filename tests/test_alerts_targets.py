@@ -614,3 +614,19 @@ def test_cut_ends_at_a_word_with_an_ellipsis() -> None:
     assert cut("x" * 50, 10) == "x" * 9 + "…"
     assert all(len(cut("word " * 30, limit)) <= limit for limit in range(1, 60))
     assert re.fullmatch(r"[^ ]+…", cut("a" * 30 + " b", 12)) is not None
+
+
+@pytest.mark.parametrize(
+    "url,secret",
+    [
+        ("slack://TokenA/TokenB/TokenC", "Token"),
+        ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV", "JHMHI8q"),
+        ("ntfy://ntfy.sh/private-topic-name", "private-topic"),
+        ("json://hooks.example.org/hook?token=abc123", "abc123"),
+    ],
+)
+def test_service_tokens_never_show_in_names_or_errors(url: str, secret: str) -> None:
+    from newsdiffs.alerts.targets.http import masked
+
+    assert secret not in masked(url)
+    assert masked(url).split("://")[0] == url.split("://")[0]

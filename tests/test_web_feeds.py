@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from html import unescape
 
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
 from web_seed import KERRY_V2_TITLE, Seeded, seed
 
+from newsdiffs.cards import version_change_text
+from newsdiffs.core.change_text import ChangeText
 from newsdiffs.web import create_app
 from newsdiffs.web.feeds import Feed, FeedEntry, clean, to_atom, to_rss
 
@@ -94,3 +98,61 @@ def test_control_characters_cannot_break_the_xml() -> None:
 
 def test_unknown_feed_format_is_rejected(client: TestClient) -> None:
     assert client.get("/feeds/changes.json").status_code == 422
+
+
+def _changed_words(words: ChangeText) -> set[str]:
+    """The words a change inserted or deleted (headline and passages)."""
+    found: set[str] = set()
+    if words.headline is not None:
+        old, new = (set(side.split()) for side in words.headline)
+        found |= old ^ new
+    for spans in words.passages:
+        for span in spans:
+            if span.op != "equal":
+                found |= set(span.text.split())
+    return found
+
+
+def _entry_text(entry: feedparser.FeedParserDict) -> str:
+    html = " ".join(part.value for part in entry.get("content", [])) + " " + entry.summary
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_every_entry_carries_the_changed_words(
+    client: TestClient, seeded: Seeded, fmt: str
+) -> None:
+    feeds = [
+        f"/feeds/changes.{fmt}",
+        f"/sources/nytimes/changes.{fmt}",
+        f"/articles/{seeded.three_id}/changes.{fmt}",
+        f"/articles/{seeded.kerry_id}/changes.{fmt}",
+    ]
+    checked = 0
+    for path in feeds:
+        for entry in parse(client, path).entries:
+            article_id, number = re.findall(r"article/(\d+)/version/(\d+)", entry.id)[0]
+            versions = seeded.store.versions(int(article_id))
+            words = version_change_text(versions[int(number) - 2], versions[int(number) - 1])
+            expected = _changed_words(words)
+            assert expected, entry.id
+            text = _entry_text(entry)
+            missing = [word for word in expected if word not in text]
+            assert not missing, (path, entry.id, missing)
+            checked += 1
+    assert checked >= 6
+
+
+def test_atom_content_and_rss_description_mark_the_change(
+    client: TestClient, seeded: Seeded
+) -> None:
+    atom = parse(client, f"/articles/{seeded.kerry_id}/changes.atom").entries[0]
+    assert atom.summary.startswith("Headline changed")
+    assert "Headline changed: 'In Russia, John Kerry Pushes Forward on Syrian Peace" in atom.summary
+    assert "[-was due to meet-]" in atom.summary and "{+met+}" in atom.summary
+    content = atom.content[0]
+    assert content.type == "text/html"
+    assert "<del>was due to meet</del>" in content.value
+    assert "<ins>met</ins>" in content.value
+    rss = parse(client, f"/articles/{seeded.kerry_id}/changes.rss").entries[0]
+    assert "<del>was due to meet</del>" in rss.summary and "<ins>met</ins>" in rss.summary

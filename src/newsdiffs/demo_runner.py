@@ -4,6 +4,11 @@ The newsroom (``newsdiffs.demo``) serves a local news site on 127.0.0.1 whose ar
 over simulated days; the tracker polls its feeds and re-checks articles exactly as it would a
 real site. At the end the newsroom's own record of what it served is the truth against which
 the recorded versions are scored (precision and recall).
+
+Alerts too: a webhook rule for every edit (:data:`DEMO_RULE`) points at a local receiver
+(:mod:`newsdiffs.demo.alert_receiver`); the sender runs beside the tracker as it does in
+``newsdiffs run``, and the summary counts the alerts that arrived against the edits the
+newsroom made (every expected version after an article's first).
 """
 
 from __future__ import annotations
@@ -11,15 +16,19 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from newsdiffs.alerts.sender import DeliverySettings, alert_sender
 from newsdiffs.clock import FastClock
+from newsdiffs.core.alert_rules import AlertRule, TargetSpec
 from newsdiffs.core.humanize import fmt_datetime
 from newsdiffs.demo import DemoNewsroom
+from newsdiffs.demo.alert_receiver import AlertReceiver
 from newsdiffs.fetching import Fetcher, FetchSettings
 from newsdiffs.runner import RoundStats, Runner
+from newsdiffs.settings import Settings
 from newsdiffs.storage import open_store
 from newsdiffs.storage.base import Store
 
@@ -31,6 +40,9 @@ def demo_start(seconds: float, speed: float, now: datetime | None = None) -> dat
 
 
 PROGRESS_EVERY = timedelta(hours=6)
+DEMO_RULE = "demo-edits"  # every new version (not first captures), to the local receiver
+# The sender's passes in the demo, in real seconds: at 3000x, 0.2 s is 10 simulated minutes.
+DEMO_ALERT_INTERVAL_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,9 @@ class DemoSummary:
     checks: int
     simulated_hours: float
     db: str | None
+    alerts_expected: int = 0  # the newsroom's edits: what the demo rule should deliver
+    alerts_delivered: int = 0  # distinct alerts the receiver took
+    alert_duplicates: int = 0  # deliveries of an alert it already had (deduped on the key)
 
     def to_json_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -58,6 +73,9 @@ class DemoSummary:
             f"  checks made:                   {self.checks}",
             f"  precision of recorded versions: {self.precision:.1%}",
             f"  recall of real edits:           {self.recall:.1%}",
+            f"  alerts delivered:               {self.alerts_delivered} of "
+            f"{self.alerts_expected} expected (rule {DEMO_RULE!r} to a local webhook; "
+            f"{self.alert_duplicates} duplicates)",
         ]
         if self.db:
             lines.append(f"  database kept at {self.db}")
@@ -84,13 +102,25 @@ def run_demo(
     db: str | None = None,
     progress: Callable[[str], object] | None = None,
     seed: int = 7,
+    tick: Callable[[float], object] | None = None,
 ) -> DemoSummary:
+    """``tick``: after each round of the tracker, with the simulated minutes gone by."""
     with tempfile.TemporaryDirectory(prefix="newsdiffs-demo-") as tmp:
         store = open_store(db or str(Path(tmp) / "demo.db"))
         try:
-            return asyncio.run(_run(store, seconds, n_articles, speed, db, progress, seed))
+            return asyncio.run(_run(store, seconds, n_articles, speed, db, progress, seed, tick))
         finally:
             store.close()
+
+
+def demo_rule(receiver_url: str) -> AlertRule:
+    """The demo's alert rule: every edit (not first captures), to the local receiver."""
+    return AlertRule(name=DEMO_RULE, targets=(TargetSpec(receiver_url),))
+
+
+def expected_alerts(newsroom: DemoNewsroom) -> int:
+    """The edits the newsroom made: each article's expected versions after its first."""
+    return sum(len(served) - 1 for served in newsroom.expected_versions().values())
 
 
 async def _run(
@@ -101,18 +131,25 @@ async def _run(
     db: str | None,
     progress: Callable[[str], object] | None,
     seed: int,
+    tick: Callable[[float], object] | None = None,
 ) -> DemoSummary:
     start = demo_start(seconds, speed)
     clock = FastClock(start, speed)
     newsroom = DemoNewsroom(clock, n_articles=n_articles, seed=seed)
     base_url = newsroom.start()
+    receiver = AlertReceiver()
+    receiver.start()
     try:
         source = newsroom.source()
         store.upsert_source(source)
+        rule = demo_rule(receiver.url)
+        store.save_alert_rule(rule)
+        delivery = DeliverySettings(interval_s=DEMO_ALERT_INTERVAL_S)
+        alerts = alert_sender(store, clock, Settings(), delivery=delivery)
         if progress:
             progress(
                 f"demo newsroom at {base_url} ({n_articles} stories); tracker running "
-                f"{seconds:.0f} s at {speed:.0f}x speed"
+                f"{seconds:.0f} s at {speed:.0f}x speed; alerts to {receiver.url}"
             )
         settings = FetchSettings(
             allow_private_addresses=True,
@@ -129,19 +166,28 @@ async def _run(
         def on_round(stats: RoundStats) -> None:
             nonlocal next_report, checks
             checks += stats.checks
+            if tick:
+                tick((clock.now() - start).total_seconds() / 60)
             if progress and clock.now() >= next_report:
                 next_report = clock.now() + PROGRESS_EVERY
                 totals = store.totals()
                 progress(
                     f"  sim {fmt_datetime(clock.now())}: {totals.articles} articles, "
-                    f"{totals.versions} versions, {checks} checks"
+                    f"{totals.versions} versions, {checks} checks, "
+                    f"{receiver.inbox.count} alerts delivered"
                 )
 
         async with Fetcher(settings) as fetcher:
-            runner = Runner(store, fetcher, clock, concurrency=8)
+            runner = Runner(store, fetcher, clock, concurrency=8, alerts=alerts)
             await runner.run(lambda: [source], until=until, on_round=on_round)
+        if alerts is not None:  # what the last round recorded goes out too
+            await alerts.deliver_due()
+        # The receiver goes with the demo: its rule stays (the web lists it), disabled.
+        store.save_alert_rule(replace(rule, enabled=False))
         score = newsroom.score(recorded_versions(store))
+        expected = expected_alerts(newsroom)
     finally:
+        receiver.stop()
         newsroom.stop()
     return DemoSummary(
         articles=score.articles,
@@ -153,4 +199,7 @@ async def _run(
         checks=checks,
         simulated_hours=seconds * speed / 3600.0,
         db=db,
+        alerts_expected=expected,
+        alerts_delivered=receiver.inbox.count,
+        alert_duplicates=receiver.inbox.duplicates,
     )

@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from newsdiffs.clock import Clock
 from newsdiffs.core.urls import canonicalize_url
@@ -18,6 +19,9 @@ from newsdiffs.models import CheckOutcome, Endpoint, Source
 from newsdiffs.settings import Settings
 from newsdiffs.storage.base import Claim, EndpointState, TrackerStore
 from newsdiffs.tracker import CheckReport, Tracker
+
+if TYPE_CHECKING:
+    from newsdiffs.alerts.sender import AlertSender
 
 log = logging.getLogger("newsdiffs.runner")
 
@@ -95,7 +99,9 @@ class Runner:
         on_report: Callable[[CheckReport], None] | None = None,
         max_new_per_poll: int = MAX_NEW_ARTICLES_PER_POLL,
         claim_lease: timedelta | None = None,
+        alerts: AlertSender | None = None,
     ) -> None:
+        """``alerts``: the outbox's sender, run beside the check loop by :meth:`run`."""
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
@@ -106,6 +112,8 @@ class Runner:
         self.on_report = on_report
         self.max_new_per_poll = max(1, max_new_per_poll)
         self.claim_lease = claim_lease if claim_lease is not None else lease_on(clock)
+        self.alerts = alerts
+        self._rounds_checking = 0  # check_due calls running (the sender waits for them)
 
     # -- discovery --------------------------------------------------------------------
 
@@ -220,8 +228,16 @@ class Runner:
                 if self.on_report is not None:
                     self.on_report(report)
 
-        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        self._rounds_checking += 1
+        try:
+            await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        finally:
+            self._rounds_checking -= 1
         return stats
+
+    def checking(self) -> bool:
+        """Whether a round of checks is running (alerts are sent between rounds)."""
+        return self._rounds_checking > 0
 
     async def run_once(self, sources: Sequence[Source]) -> RoundStats:
         """Poll every endpoint now, then check every article due now (``crawl --once``)."""
@@ -238,16 +254,28 @@ class Runner:
         until: datetime | None = None,
         on_round: Callable[[RoundStats], None] | None = None,
     ) -> RoundStats:
-        """The long-running tracker loop; returns when ``until`` passes (never if None)."""
+        """The long-running tracker loop; returns when ``until`` passes (never if None).
+
+        The alert sender (if any) runs as a task of its own beside it: checks never wait
+        for a target; the sender's passes go between rounds of checks (at most
+        ``max_defer_s`` late), so its CPU does not slow a burst of checks.
+        """
+        stop = asyncio.Event()
+        sending = asyncio.create_task(self.alerts.run(stop, self.checking)) if self.alerts else None
         total = RoundStats()
-        while until is None or self.clock.now() < until:
-            sources = sources_provider()
-            round_stats = await self.poll_sources(sources)
-            round_stats.merge(await self.check_due())
-            total.merge(round_stats)
-            if on_round is not None and (round_stats.checks or round_stats.endpoints_polled):
-                on_round(round_stats)
-            await self.clock.sleep(self._idle_seconds(sources, until))
+        try:
+            while until is None or self.clock.now() < until:
+                sources = sources_provider()
+                round_stats = await self.poll_sources(sources)
+                round_stats.merge(await self.check_due())
+                total.merge(round_stats)
+                if on_round is not None and (round_stats.checks or round_stats.endpoints_polled):
+                    on_round(round_stats)
+                await self.clock.sleep(self._idle_seconds(sources, until))
+        finally:
+            stop.set()
+            if sending is not None:
+                await sending
         return total
 
     def _idle_seconds(self, sources: Sequence[Source], until: datetime | None) -> float:

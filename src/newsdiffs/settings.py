@@ -8,6 +8,7 @@ The README's settings table is checked against this registry by a test.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -17,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsdiffs.core.alert_rules import AlertRule
 from newsdiffs.core.schedule import DEFAULT_POLICY, POLICIES
 from newsdiffs.errors import ConfigError
 from newsdiffs.fetching.result import FetchSettings
@@ -74,6 +76,14 @@ def broker_address(value: str) -> str:
     if not text.startswith(("redis://", "rediss://", "memory://")):
         raise ValueError(f"must be a redis:// (or rediss://) URL, got {value!r}")
     return text
+
+
+def alert_rule_tables(value: Any) -> tuple[AlertRule, ...]:
+    """The ``[[alerts]]`` tables (or, from the environment, a JSON array of them) as checked
+    rules: every rule is parsed here, so a bad one is one ConfigError line at start-up."""
+    from newsdiffs.usecases.alerts import parse_rules  # the one rule parser, CLI and API too
+
+    return tuple(parse_rules(value))
 
 
 def policy_name(value: str) -> str:
@@ -169,6 +179,9 @@ class Settings:
         "redirects; empty means http://HOST:PORT. The request's Host header is never used.",
         public_base_url,
     )
+    web_workers: int = setting(
+        0, "Web server worker processes (serve --workers); 0: one per CPU core.", at_least(0)
+    )
     admin_token: str = setting(
         "", "Token required for write actions in the web app and API (empty: disabled)."
     )
@@ -187,6 +200,34 @@ class Settings:
         "Distributed mode: host queues; each host is fetched by the one worker of its queue.",
         positive,
     )
+    alerts: tuple[AlertRule, ...] = setting(
+        (),
+        "Alert rules: the [[alerts]] tables of the config file (docs/alerts.md); in the "
+        "environment, a JSON array of them.",
+        alert_rule_tables,
+    )
+    alerts_enabled: bool = setting(
+        True, "Deliver alerts (`newsdiffs run` sends them when there are rules)."
+    )
+    alerts_max_attempts: int = setting(
+        12, "Delivery attempts of one alert before it becomes a dead letter.", positive
+    )
+    alerts_backoff_s: float = setting(
+        30.0, "Seconds before the first retry of an alert; doubling, at most 6 hours.", positive
+    )
+    alerts_lease_s: float = setting(
+        120.0, "Seconds a sender holds a claimed alert before another may take it.", positive
+    )
+    alerts_batch: int = setting(20, "Most alerts one sender claims at once.", positive)
+    wayback: bool = setting(
+        False, "Archive every new version's URL with the Wayback Machine (SavePageNow)."
+    )
+    wayback_target: str = setting(
+        "waybacks://web.archive.org",
+        "Where Wayback archiving goes (waybacks://[ACCESS:SECRET@]host).",
+        not_blank,
+    )
+    wayback_per_hour: int = setting(60, "Most Wayback archive requests per hour.", positive)
 
     def __post_init__(self) -> None:
         for spec in fields(self):
@@ -244,10 +285,23 @@ def _typed(spec: Field[Any], raw: Any) -> Any:
         return int(raw)
     if kind is str and not isinstance(raw, str):
         raise ConfigError(f"setting {name}: expected text, got {raw!r}")
+    if kind is tuple:  # tables (TOML), or a JSON array of them (environment, command line)
+        return _tables(name, raw)
     try:
         return kind(raw)
     except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"setting {name}: expected {kind.__name__}, got {raw!r}") from None
+
+
+def _tables(name: str, raw: Any) -> tuple[Any, ...]:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else []
+        except ValueError as error:
+            raise ConfigError(f"setting {name}: expected a JSON array, got {error}") from None
+    if not isinstance(raw, list | tuple):
+        raise ConfigError(f"setting {name}: expected a list of tables, got {raw!r}")
+    return tuple(raw)
 
 
 def override(
@@ -290,6 +344,8 @@ def load_settings(
         table = data.get("newsdiffs", data)
         if not isinstance(table, dict):
             raise ConfigError(f"config file {path}: [newsdiffs] must be a table")
+        if table is not data and "alerts" in data:  # [[alerts]] beside a [newsdiffs] table
+            table = {**table, "alerts": data["alerts"]}
         settings = override(settings, table, str(path))
     env = os.environ if environ is None else environ
     names = set(HELP)

@@ -1,8 +1,12 @@
 """Atom and RSS 2.0 feeds of changes: latest, per source, per article, per search.
 
 Entries carry stable ``tag:`` ids (one per version or per search hit) and link to the diff.
-Documents are built with ElementTree, so all text is escaped; characters XML cannot hold
-are dropped.
+A change's entry carries the change itself, from
+:func:`newsdiffs.core.change_text.change_text` (what alerts say too): in Atom, the
+``summary`` (text: "Headline changed: 'old' → 'new'", then each changed passage marked
+``[-old-]{+new+}``) and the ``content`` (HTML, ``<del>``/``<ins>``); in RSS, the
+``description`` (that HTML). Documents are built with ElementTree, so all text is escaped;
+characters XML cannot hold are dropped.
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from markupsafe import escape
 
+from newsdiffs.cards import version_change_text
+from newsdiffs.core.change_text import ChangeText
+from newsdiffs.models import Version
 from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START
 from newsdiffs.web.context import WebContext, get_context
 from newsdiffs.web.listings import (
@@ -37,6 +45,7 @@ TAG_DATE = "2026"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+SUMMARY_LIMIT = 2000  # characters of an entry's text summary ("…" where cut)
 
 
 def clean(text: str) -> str:
@@ -52,6 +61,7 @@ class FeedEntry:
     updated: datetime
     summary: str
     author: str
+    content_html: str = ""  # Atom content / RSS description as HTML; "": the summary only
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,8 @@ def to_atom(feed: Feed) -> bytes:
         _sub(item, "link", rel="alternate", type="text/html", href=entry.link)
         _sub(_sub(item, "author"), "name", entry.author)
         _sub(item, "summary", entry.summary, type="text")
+        if entry.content_html:
+            _sub(item, "content", entry.content_html, type="html")
     return _serialize(root)
 
 
@@ -107,7 +119,7 @@ def to_rss(feed: Feed) -> bytes:
         _sub(item, "link", entry.link)
         _sub(item, "guid", entry.id, isPermaLink="false")
         _sub(item, "pubDate", format_datetime(entry.updated.astimezone(UTC), usegmt=True))
-        _sub(item, "description", entry.summary)
+        _sub(item, "description", entry.content_html or entry.summary)
     return _serialize(root)
 
 
@@ -134,19 +146,38 @@ class FeedBuilder:
     def tag(self, specific: str) -> str:
         return f"tag:{self.authority},{TAG_DATE}:{quote(specific, safe='/')}"
 
-    def change_entry(self, item: ChangeItem) -> FeedEntry:
+    def change_entry(self, item: ChangeItem, words: ChangeText | None) -> FeedEntry:
+        """``words``: the change in words (None when the previous version is not found)."""
         article, version, change = item.article, item.version, item.change
+        line = describe(change, article.source)
+        summary, content = line, ""
+        if words is not None and not words.empty:
+            summary = f"{line}\n{words.plain_summary(SUMMARY_LIMIT)}"
+            content = f"<p>{escape(line)}</p>\n{words.html()}"
         return FeedEntry(
             id=self.tag(f"article/{article.id}/version/{version.number}"),
             title=f"{version.title or article.url} (version {version.number})",
             link=f"{self.base}/articles/{article.id}/diff/{version.number - 1}/{version.number}",
             updated=version.captured_at,
-            summary=describe(change, article.source),
+            summary=summary,
             author=article.source,
+            content_html=content,
         )
+
+    def change_entries(self, context: WebContext, items: Sequence[ChangeItem]) -> list[FeedEntry]:
+        """An entry per change, each with its words (previous versions read in one query)."""
+        previous = context.store.previous_versions([item.version.id for item in items])
+        return [
+            self.change_entry(item, _words(previous.get(item.version.id), item.version))
+            for item in items
+        ]
 
     def feed(self, specific: str, title: str, page: str, entries: Sequence[FeedEntry]) -> Feed:
         return Feed(self.tag(specific), title, self.base + page, self.self_link, tuple(entries))
+
+
+def _words(before: Version | None, after: Version) -> ChangeText | None:
+    return None if before is None else version_change_text(before, after)
 
 
 def describe(change: ChangeSummary, source: str) -> str:
@@ -172,7 +203,7 @@ def latest_feed(
     context: WebContext = get_context(request)
     listing = latest_changes(context, source=source or None, kind=kind or None)
     builder = FeedBuilder(request)
-    entries = [builder.change_entry(item) for item in listing.items]
+    entries = builder.change_entries(context, listing.items)
     title = "newsdiffs: latest changes" + (f" in {source}" if source else "")
     return render_feed(builder.feed("changes", title, "/", entries), fmt)
 
@@ -183,7 +214,7 @@ def source_feed(request: Request, name: SourceName, fmt: FeedFormat) -> Response
     source = source_row(context, name)
     listing = latest_changes(context, source=name)
     builder = FeedBuilder(request)
-    entries = [builder.change_entry(item) for item in listing.items]
+    entries = builder.change_entries(context, listing.items)
     title = f"newsdiffs: changes in {source.title}"
     page = f"/sources/{quote(name, safe='')}"
     return render_feed(builder.feed(f"source/{name}", title, page, entries), fmt)
@@ -191,14 +222,16 @@ def source_feed(request: Request, name: SourceName, fmt: FeedFormat) -> Response
 
 @router.get("/articles/{article_id}/changes.{fmt}", response_class=Response)
 def article_feed(request: Request, article_id: ArticleId, fmt: FeedFormat) -> Response:
-    view = article_view(get_context(request), article_id)
+    context = get_context(request)
+    view = article_view(context, article_id)
     builder = FeedBuilder(request)
+    rows = view.rows
     items = [
-        ChangeItem(view.article, row.version, row.change)
-        for row in reversed(view.rows)
-        if row.change is not None
+        (ChangeItem(view.article, row.version, row.change), rows[n - 1].version)
+        for n, row in reversed(list(enumerate(rows)))
+        if row.change is not None and n > 0
     ]
-    entries = [builder.change_entry(item) for item in items]
+    entries = [builder.change_entry(item, _words(before, item.version)) for item, before in items]
     title = f"newsdiffs: changes to {view.article.title or view.article.url}"
     page = f"/articles/{article_id}"
     return render_feed(builder.feed(f"article/{article_id}", title, page, entries), fmt)

@@ -127,10 +127,23 @@ def masked(url: str) -> str:
         userinfo = MASK if parts.password is None else f"{MASK}:{MASK}"
         netloc = f"{userinfo}@{netloc}"
     query = "&".join(f"{name}={MASK}" for name, _ in parse_qsl(parts.query, True))
+    if parts.scheme.lower() not in _HOST_SCHEMES:
+        # Other services (apprise's) carry tokens anywhere: slack://TokenA/TokenB/TokenC,
+        # tgram://bottoken/chat. Keep only a host that is a domain name, mask the rest.
+        shown = netloc if "." in host and not _looks_secret(host) else MASK
+        path = "/" + MASK if parts.path.strip("/") else ""
+        return SplitResult(parts.scheme, shown, path, query, "").geturl()
     path = "/".join(
         MASK if _looks_secret(segment) else segment for segment in parts.path.split("/")
     )
     return SplitResult(parts.scheme, netloc, path, query, "").geturl()
+
+
+# Schemes whose host is a host name and whose path is a path (ours, and plain http).
+_HOST_SCHEMES = frozenset(
+    {"http", "https", "webhook", "webhooks", "mastodon", "mastodons", "bluesky", "blueskys",
+     "wayback", "waybacks", "mailto", "mailtos"}
+)  # fmt: skip
 
 
 def _looks_secret(segment: str) -> bool:

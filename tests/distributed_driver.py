@@ -4,8 +4,9 @@
     python tests/distributed_driver.py scheduler --for SECONDS --start ... --anchor ...
 
 Settings come from NEWSDIFFS_* in the environment, as for ``newsdiffs``. The only difference
-from ``newsdiffs worker`` / ``newsdiffs scheduler`` is the clock: an AnchoredClock, which
-every process given the same (start, speed, anchor) reads identically.
+from ``newsdiffs worker`` / ``newsdiffs scheduler`` is the clock: a FastClock on the test's
+own anchor (never one of its own), which every process given the same (start, speed,
+anchor) reads identically.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from newsdiffs.demo.multi import AnchoredClock
+from newsdiffs.clock import FastClock
 from newsdiffs.distributed.app import make_app
 from newsdiffs.distributed.scheduler import Scheduler
 from newsdiffs.distributed.worker import run_worker
@@ -33,8 +34,10 @@ def main() -> None:
     parser.add_argument("--for", dest="seconds", type=float, default=60.0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(process)d %(name)s: %(message)s")
+    # Each batch's report (recorded, lost races, lapsed, unfinished) into the worker's log.
+    logging.getLogger("newsdiffs.worker").setLevel(logging.INFO)
     settings = load_settings()
-    clock = AnchoredClock(datetime.fromisoformat(args.start), args.speed, args.anchor)
+    clock = FastClock(datetime.fromisoformat(args.start), args.speed, args.anchor)
     if args.role == "worker":
         run_worker(settings, args.queue, clock, loglevel="WARNING")
         return

@@ -4,9 +4,14 @@ the real runner against 20 outlets scored by the newsroom's truth."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +27,7 @@ from newsdiffs.demo.heavy import (
     corpus_path,
     extracts_to_the_story,
 )
-from newsdiffs.demo.multi import AnchoredClock, MultiNewsroom
+from newsdiffs.demo.multi import MultiNewsroom
 from newsdiffs.demo.multiserver import loopback_hosts
 from newsdiffs.demo.ratelimit import IN_FLIGHT, INTERVAL, HostLimiter, RateLimit
 from newsdiffs.demo.requestlog import (
@@ -34,6 +39,7 @@ from newsdiffs.demo.requestlog import (
     violations,
 )
 from newsdiffs.demo_runner import recorded_versions
+from newsdiffs.errors import ConfigError
 from newsdiffs.extraction import extract
 from newsdiffs.fetching import Fetcher, FetchSettings
 from newsdiffs.runner import Runner
@@ -163,6 +169,52 @@ def test_too_many_in_flight_answers_429(clock: ManualClock) -> None:
     assert [r.violation for r in violations(records)] == [IN_FLIGHT]
 
 
+# --- holding requests, stopping ------------------------------------------------------------
+
+
+def test_a_hold_parks_article_requests_to_its_hosts_until_released_then_refuses_them(
+    clock: ManualClock, client: httpx.Client, tmp_path: Path
+) -> None:
+    streamed = tmp_path / "requests.jsonl"
+    with MultiNewsroom(clock, outlets=2, articles_per_outlet=4, request_log=streamed) as room:
+        held_url = live_article_url(room, 0, clock.now())
+        hold = room.hold([room.outlets[0].host])
+        waiting = ThreadPoolExecutor(1).submit(client.get, held_url)
+        assert hold.wait_for_request(timeout_s=5.0)
+        # Meanwhile: the host's listings, and articles of other hosts, are answered.
+        assert client.get(room.sources()[0].endpoints[0].url).status_code == 200
+        assert client.get(live_article_url(room, 1, clock.now())).status_code == 200
+        assert not waiting.done()
+        hold.release()
+        assert waiting.result(timeout=5.0).status_code == 503
+        assert client.get(held_url).status_code == 200  # after the release: as usual
+        records = room.requests()
+        log = room.log
+    [parked] = hold.parked
+    assert (parked.host, parked.held, parked.status) == (room.outlets[0].host, True, 503)
+    assert [r for r in records if r.held] == [parked]
+    assert read_jsonl(streamed) == list(records)
+    # It served nothing: the truth has only the two answered article requests.
+    assert [entry.url for entry in log] == [live_article_url(room, 1, EPOCH), held_url]
+    with pytest.raises(ConfigError):
+        room.hold(["10.0.0.1"])
+
+
+def test_stopping_with_connections_open_logs_nothing(
+    clock: ManualClock, client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    room = MultiNewsroom(clock, outlets=2, articles_per_outlet=4)
+    with room:
+        # One keep-alive connection idle, one request parked mid-answer.
+        assert client.get(room.sources()[0].endpoints[0].url).status_code == 200
+        hold = room.hold([room.outlets[1].host])
+        pending = ThreadPoolExecutor(1).submit(client.get, live_article_url(room, 1, EPOCH))
+        assert hold.wait_for_request(timeout_s=5.0)
+    with pytest.raises(httpx.HTTPError):
+        pending.result(timeout=5.0)  # the server went away before answering
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 # --- the request log and its helpers ---------------------------------------------------------
 
 
@@ -176,10 +228,11 @@ def record(
 ARTICLE = "/news/2026/03/02/a-story"
 
 
-def test_refetches_are_found_per_article_within_the_window_ignoring_refusals() -> None:
+def test_refetches_are_found_per_article_within_the_window_ignoring_refusals_and_holds() -> None:
     records = [
         record("127.0.0.2", ARTICLE, 1.0, 0),
         record("127.0.0.2", ARTICLE, 1.1, 3, status=429),  # refused: not a fetch
+        replace(record("127.0.0.2", ARTICLE, 1.15, 4, status=503), held=True),  # nor held
         record("127.0.0.3", ARTICLE, 1.2, 5),  # same path, other host: other article
         record("127.0.0.2", "/feeds/rss.xml", 1.3, 6),  # not an article
         record("127.0.0.2", "/feeds/rss.xml", 1.4, 7),
@@ -235,12 +288,23 @@ def test_request_log_streams_to_jsonl_and_reads_back(
     assert served_entries(read_jsonl(streamed)) == list(room.log) == [served.served]
 
 
-def test_monotonic_log_times_are_shared_across_clocks_by_anchor() -> None:
+def test_processes_given_one_anchor_read_one_sim_time() -> None:
     anchor = time.monotonic() - 10.0
-    one = AnchoredClock(EPOCH, 60.0, anchor)
-    other = AnchoredClock(EPOCH, 60.0, anchor)
-    assert abs((one.now() - other.now()).total_seconds()) < 1.0
-    assert one.now() - EPOCH >= timedelta(minutes=10)
+    here = FastClock(EPOCH, 60.0, anchor)
+    code = (
+        "from datetime import datetime; from newsdiffs.clock import FastClock;"
+        f"print(FastClock(datetime.fromisoformat({EPOCH.isoformat()!r}), 60.0, {anchor!r})"
+        ".now().isoformat())"
+    )
+    before = here.now()
+    there = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    after = here.now()
+    # The other process read its clock between our two readings: the same clock, not one
+    # started at its own birth (which would read EPOCH + a second or so, 10 sim min early).
+    assert before <= datetime.fromisoformat(there.strip()) <= after
+    assert before - EPOCH >= timedelta(minutes=10)
 
 
 # --- heavy pages -----------------------------------------------------------------------------

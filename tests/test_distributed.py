@@ -2,13 +2,18 @@
 
 The integration test starts Redis (``redis-server`` on a free loopback port) and uses the
 PostgreSQL of NEWSDIFFS_TEST_PG_URL (a database of its own, dropped afterwards); it runs a
-scheduler and three worker processes against the many-outlet newsroom on a shared fast
-clock, kills one worker with SIGKILL mid-run and starts its replacement (as compose's restart
-policy would), and judges the run from the newsroom's own request log and truth.
+scheduler and three worker processes against the many-outlet newsroom on one fast clock
+(one anchor, handed to every process), kills one worker with SIGKILL while it provably has a
+fetch in flight (the newsroom holds its hosts' article requests unanswered) and starts its
+replacement (as compose's restart policy would), and judges the run from the newsroom's own
+request log and truth. It skips when NEWSDIFFS_TEST_PG_URL is unset or redis-server is not
+installed; CI installs both.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import shutil
 import signal
@@ -21,15 +26,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import click
 import pytest
 import yaml
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from newsdiffs.cli import cli
 from newsdiffs.cli_distributed import add_distributed_commands
-from newsdiffs.demo.multi import AnchoredClock, MultiNewsroom
+from newsdiffs.clock import FastClock, ManualClock
+from newsdiffs.demo.multi import MultiNewsroom
+from newsdiffs.demo.newsroom import site_source
 from newsdiffs.demo.ratelimit import RateLimit
 from newsdiffs.demo.requestlog import (
     RequestRecord,
@@ -39,6 +48,7 @@ from newsdiffs.demo.requestlog import (
 )
 from newsdiffs.demo.truth import ServedEntry, entries_by_url, expected_flags, score
 from newsdiffs.demo_runner import recorded_versions
+from newsdiffs.distributed.alert_task import ALERT_QUEUE
 from newsdiffs.distributed.app import Timings, make_app
 from newsdiffs.distributed.routing import (
     all_queues,
@@ -47,14 +57,15 @@ from newsdiffs.distributed.routing import (
     queue_index,
     queue_name,
 )
-from newsdiffs.distributed.scheduler import batches
+from newsdiffs.distributed.scheduler import Scheduler, batches
 from newsdiffs.distributed.tickets import Ticket
-from newsdiffs.distributed.worker import worker_queues
+from newsdiffs.distributed.worker import WorkerRuntime, worker_queues
 from newsdiffs.errors import ConfigError, InputError
-from newsdiffs.models import Article, ArticleStatus
+from newsdiffs.models import Article, ArticleStatus, Source
 from newsdiffs.settings import Settings
 from newsdiffs.storage import open_store
 from newsdiffs.storage.base import Claim
+from newsdiffs.storage.schema import articles
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = Path(__file__).with_name("distributed_driver.py")
@@ -119,16 +130,92 @@ def test_claims_are_batched_per_host_queue_with_hosts_taking_turns() -> None:
         assert len(set(hosts)) == min(len(hosts), len(hosts_in_queue))
 
 
-def test_a_ticket_survives_json_and_knows_when_it_lapsed() -> None:
+@dataclass
+class SentTasks:
+    """Stands in for the Celery app: records the tasks a scheduler sends."""
+
+    sent: list[tuple[str, list[Any]]]
+
+    def send_task(self, name: str, args: list[Any], queue: str) -> None:
+        self.sent.append((queue, args[0]))
+
+
+def test_every_host_has_a_listing_polled_before_any_host_a_second(tmp_path: Path) -> None:
+    settings = Settings(
+        db=str(tmp_path / "a.db"), host_queues=1, concurrency=4, broker_url="redis://127.0.0.1:1"
+    )
+    store = open_store(settings.db)
+    for n in range(8):
+        base = f"http://10.0.0.{n + 1}"
+        store.upsert_source(site_source(f"outlet-{n:02d}", base, f"Outlet {n}"))
+    app = SentTasks([])
+    lease = timedelta(minutes=5)
+    planner = Scheduler(settings, store, ManualClock(EPOCH), app, lease)  # type: ignore[arg-type]
+    try:
+        for _ in range(3):
+            planner.send_polls({queue_name(0): 1})  # room for one task a round
+    finally:
+        planner.close()
+        store.close()
+    hosts = [[host_of(url) for _, url in endpoints] for _, endpoints in app.sent]
+    assert hosts[0] == [f"10.0.0.{n}" for n in (1, 2, 3, 4)]
+    assert hosts[1] == [f"10.0.0.{n}" for n in (5, 6, 7, 8)]  # not the first hosts again
+    assert hosts[2] == [f"10.0.0.{n}" for n in (1, 2, 3, 4)]
+
+
+def test_a_ticket_survives_json_and_knows_when_it_lapses() -> None:
     claim = _claim(7, "http://10.0.0.1/news/7")
-    ticket = Ticket.from_json(Ticket.of(claim).to_json())
-    assert ticket == Ticket(7, "token7", claim.expires_at)
+    lease = timedelta(minutes=5)
+    ticket = Ticket.from_json(Ticket.of(claim, lease).to_json())
+    assert ticket == Ticket(7, "token7", claim.expires_at, lease)
     assert not ticket.lapsed(claim.expires_at - timedelta(seconds=1))
     assert ticket.lapsed(claim.expires_at)
-    with pytest.raises(InputError):
-        Ticket.from_json(["7", "token", "2026-03-02T06:00:00+00:00"])
-    with pytest.raises(InputError):
-        Ticket.from_json([7, "token", "2026-03-02T06:00:00"])  # no time zone
+    half_left = claim.expires_at - lease / 2
+    assert not ticket.lapses_within(half_left - timedelta(seconds=1), 0.5)
+    assert ticket.lapses_within(half_left, 0.5)
+    for bad in (
+        ["7", "token", "2026-03-02T06:00:00+00:00", 300],
+        [7, "token", "2026-03-02T06:00:00", 300],  # no time zone
+        [7, "token", "2026-03-02T06:00:00+00:00"],  # no lease
+        [7, "token", "2026-03-02T06:00:00+00:00", 0],
+    ):
+        with pytest.raises(InputError):
+            Ticket.from_json(bad)
+
+
+def test_a_worker_starts_no_check_whose_claim_would_lapse_before_the_batch_deadline(
+    tmp_path: Path,
+) -> None:
+    # The check would be recorded only if its page arrived before the claim lapsed; started
+    # later than that allows, its fetch is wasted and repeated by the next claimer.
+    settings = Settings(
+        db=str(tmp_path / "a.db"),
+        claim_lease_s=100.0,
+        allow_private_addresses=True,
+        retries=0,
+        timeout_s=2.0,
+        respect_robots=False,
+    )
+    clock = ManualClock(EPOCH)
+    store = open_store(settings.db)
+    store.upsert_source(Source(name="s", home_url="http://127.0.0.1/"))
+    for n in (1, 2):
+        store.add_article("s", f"http://127.0.0.1:9/news/{n}", EPOCH)
+    lease = timedelta(seconds=100)
+    tickets = [Ticket.of(claim, lease) for claim in store.claim_due(EPOCH, 2, lease)]
+    runtime = WorkerRuntime(settings, clock)
+    try:
+        clock.advance(40)  # 60 s left, more than a batch's 50 s: checked
+        checked = runtime.run_batch(tickets[:1])
+        clock.advance(15)  # 45 s left: not started
+        skipped = runtime.run_batch(tickets[1:])
+    finally:
+        runtime.close()
+    assert (checked.recorded, checked.lapsed) == (1, 0)
+    assert (skipped.recorded, skipped.lapsed) == (0, 1)
+    assert len(store.checks(tickets[0].article_id)) == 1
+    assert store.checks(tickets[1].article_id) == []
+    store.close()
 
 
 def test_the_app_is_configured_to_lose_nothing() -> None:
@@ -148,9 +235,12 @@ def test_the_app_is_configured_to_lose_nothing() -> None:
 def test_a_worker_takes_one_queue_or_all() -> None:
     settings = Settings(host_queues=3)
     assert worker_queues(settings, 2) == [queue_name(2)]
-    assert worker_queues(settings, None) == all_queues(3)
+    assert worker_queues(settings, None) == [*all_queues(3), ALERT_QUEUE]  # a lone worker
+    assert worker_queues(settings, None, alerts=True) == [ALERT_QUEUE]
     with pytest.raises(ConfigError, match="--queue"):
         worker_queues(settings, 3)
+    with pytest.raises(ConfigError, match="--alerts"):
+        worker_queues(settings, 1, alerts=True)
 
 
 def test_the_broker_setting_must_be_redis() -> None:
@@ -167,16 +257,20 @@ def test_compose_runs_newsdiffs_commands_that_exist() -> None:
     group = click.Group(commands=dict(cli.commands))
     add_distributed_commands(group)
     queues = set()
+    alert_workers: list[str] = []
     for name, service in services.items():
         command = service.get("command")
         if command is None:
             continue
         assert command[0] in group.commands, f"{name}: no command {command[0]!r}"
-        if command[0] == "worker":
+        if command[0] == "worker" and "--alerts" in command:
+            alert_workers.append(name)
+        elif command[0] == "worker":
             queues.add(int(command[command.index("--queue") + 1]))
     host_queues = int(services["scheduler"]["environment"]["NEWSDIFFS_HOST_QUEUES"])
     assert queues == set(range(host_queues)) and len(workers) == host_queues
-    for name in ["init", "scheduler", "web", *workers]:  # one archive, one broker for all
+    assert alert_workers == ["alerts"]  # delivery apart from the host queues' workers
+    for name in ["init", "scheduler", "web", "alerts", *workers]:  # one archive, one broker
         environment = services[name]["environment"]
         assert environment["NEWSDIFFS_DB"].startswith("postgresql+psycopg://"), name
         assert environment["NEWSDIFFS_BROKER_URL"].startswith("redis://"), name
@@ -251,6 +345,12 @@ CLIENT_DELAY_S = 0.25
 # their own (each 250 ms apart, at random phases) would still come closer than 50 ms within
 # a few dozen requests.
 SERVER_LIMIT = RateLimit(min_interval_s=0.05, max_in_flight=2)
+# A check is dated when its answer arrived (Tracker.check): within this sim time after the
+# newsroom logged the request's arrival. Measured over 5 runs with the 2 cores under a load
+# of 11 to 15: 4.3 sim s at least (20 ms of server latency), 5.7 median, 109 at most (the
+# worker's process waiting for a core). The next check of an article comes a lease later.
+ANSWER_BOUND = timedelta(seconds=2.0 * SPEED)
+SETTLE_S = 0.5
 
 
 @dataclass
@@ -293,15 +393,16 @@ def _lost_with_the_killed_worker(
     killed_at: float,
     checked: dict[str, list[datetime]],
 ) -> set[tuple[str, datetime]]:
-    """Article pages the killed worker had asked for and never recorded: (url, sim time).
+    """Article pages served to the killed worker that it never recorded: (url, sim time).
 
     A response whose check died with its process is, for the archive, a fetch that never
     happened: the article is claimed again and its page fetched again. The newsroom cannot
-    tell, so its truth is corrected for exactly these: requests to the killed worker's
-    hosts in the seconds before the kill for which no check was recorded (a check's time
-    is taken just before its request, so a recorded one lies within one fetch before it).
+    tell, so its truth is corrected for exactly these: responses to the killed worker's
+    hosts in the seconds before the kill with no check recorded just after them (a check is
+    dated when its answer arrived, so a recorded one lies within ANSWER_BOUND after the
+    newsroom served it). The hold makes these rare: from the hold on, the killed worker's
+    article requests are parked and serve nothing.
     """
-    fetch_bound = timedelta(seconds=2 * SPEED)
     lost = set()
     for record in records:
         if record.served is None or record.host not in killed_hosts:
@@ -309,9 +410,36 @@ def _lost_with_the_killed_worker(
         if not killed_at - 5.0 <= record.started <= killed_at:
             continue
         at = record.served.at
-        if not any(at - fetch_bound <= when <= at for when in checked.get(record.served.url, [])):
+        if not any(at <= when <= at + ANSWER_BOUND for when in checked.get(record.served.url, [])):
             lost.add((record.served.url, at))
     return lost
+
+
+def _misdated_captures(
+    truth: list[ServedEntry], recorded: dict[str, list[datetime]]
+) -> list[tuple[str, datetime]]:
+    """Versions not dated within ANSWER_BOUND after a response the newsroom logged for them."""
+    served = entries_by_url(truth)
+    early = []
+    for url, times in recorded.items():
+        instants = [entry.at for entry in served.get(url, [])]
+        for captured_at in times:
+            if not any(at <= captured_at <= at + ANSWER_BOUND for at in instants):
+                early.append((url, captured_at))
+    return early
+
+
+def _capture_lags(truth: list[ServedEntry], recorded: dict[str, list[datetime]]) -> list[float]:
+    """Per version, sim seconds from the newsroom's response to its captured_at."""
+    served = entries_by_url(truth)
+    lags = []
+    for url, times in recorded.items():
+        instants = [entry.at for entry in served.get(url, [])]
+        for captured_at in times:
+            before = [captured_at - at for at in instants if at <= captured_at]
+            if before:
+                lags.append(min(before).total_seconds())
+    return lags
 
 
 def _mismatches(truth: list[ServedEntry], recorded: dict[str, list[datetime]]) -> list[str]:
@@ -341,22 +469,58 @@ def _around(found: list[RequestRecord], records: tuple[RequestRecord, ...]) -> l
     return lines
 
 
+@dataclass(frozen=True)
+class HeldClaim:
+    """An article the killed worker was fetching when it died, and its claim then."""
+
+    article_id: int
+    url: str
+    claimed_until: datetime | None  # sim time; None: no claim held it
+
+
+def _claims_of(database: str, urls: set[str]) -> list[HeldClaim]:
+    engine = create_engine(database)
+    columns = (articles.c.id, articles.c.url, articles.c.claimed_until)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(select(*columns).where(articles.c.url.in_(urls))).all()
+    finally:
+        engine.dispose()
+    return [HeldClaim(row.id, row.url, row.claimed_until) for row in rows]
+
+
+def _kill_mid_fetch(
+    cluster: Cluster, room: MultiNewsroom, queue: int, hosts: set[str], database: str
+) -> tuple[float, datetime, list[HeldClaim]]:
+    """Hold the queue's article requests, kill its worker while one is parked, release.
+
+    The worker provably dies mid-fetch: its request reached the newsroom, which had not
+    answered. (real time of the kill, sim time of the kill, the claims of the parked
+    articles then)
+    """
+    hold = room.hold(hosts)
+    try:
+        assert hold.wait_for_request(timeout_s=15.0), "the worker asked for no article"
+        # Checks answered just before the hold finish (extraction and one write: well under
+        # SETTLE_S); the worker's other checks in flight are parked too by now or soon.
+        time.sleep(SETTLE_S)
+        urls = {f"http://{r.host}:{room.port}{r.path}" for r in hold.parked}
+        claims = _claims_of(database, urls)
+        killed_at, killed_sim = time.monotonic(), room.clock.now()
+        cluster.kill_worker(queue)
+    finally:
+        hold.release()
+    return killed_at, killed_sim, claims
+
+
 @pytest.mark.slow  # ~75 s
 @pytest.mark.redis
 @pytest.mark.postgres
-@pytest.mark.skipif(
-    os.environ.get("NEWSDIFFS_RUN_DISTRIBUTED") != "1",
-    reason=(
-        "not yet reliable: 2 of 4 runs scored 286/289 or one article short, each time a "
-        "capture dated far from the response the newsroom logged (a check's time is taken "
-        "before the politeness wait; clocks across processes). Run with "
-        "NEWSDIFFS_RUN_DISTRIBUTED=1 while fixing it"
-    ),
-)
 def test_three_workers_and_a_killed_one_keep_every_version_politely(
     tmp_path: Path, redis_url: str, pg_database: str
 ) -> None:
-    clock = AnchoredClock(EPOCH, SPEED, time.monotonic())
+    began = time.monotonic()
+    clock = FastClock(EPOCH, SPEED)
     room = MultiNewsroom(
         clock, outlets=50, articles_per_outlet=6, latency_s=0.02, rate_limit=SERVER_LIMIT
     )
@@ -373,6 +537,7 @@ def test_three_workers_and_a_killed_one_keep_every_version_politely(
         "NEWSDIFFS_RETRIES": "1",
         "NEWSDIFFS_CONCURRENCY": "4",
     }
+    # One anchor for every process: each reads the newsroom's own sim time.
     clock_args = [
         "--start",
         EPOCH.isoformat(),
@@ -382,7 +547,13 @@ def test_three_workers_and_a_killed_one_keep_every_version_politely(
         repr(clock.anchor),
     ]
     cluster = Cluster(tmp_path, env, clock_args, {})
+    killed = 1
     with room:
+        killed_hosts = {
+            outlet.host
+            for outlet in room.outlets
+            if queue_for_url(room.base_url(outlet), QUEUES) == queue_name(killed)
+        }
         store = open_store(pg_database)
         for source in room.sources():
             store.upsert_source(source)
@@ -397,11 +568,11 @@ def test_three_workers_and_a_killed_one_keep_every_version_politely(
         )
         try:
             time.sleep(RUN_S / 2)
-            killed = 1
-            killed_at = time.monotonic()
-            cluster.kill_worker(killed)
+            killed_at, killed_sim, held = _kill_mid_fetch(
+                cluster, room, killed, killed_hosts, pg_database
+            )
             time.sleep(1.0)
-            cluster.start_worker(killed)
+            cluster.start_worker(killed)  # as compose's restart policy would
             output, _ = scheduler.communicate(timeout=RUN_S + 60)
             assert scheduler.returncode == 0, output.decode()
             time.sleep(LEASE_S)  # the last batches finish
@@ -416,30 +587,53 @@ def test_three_workers_and_a_killed_one_keep_every_version_politely(
             article.url: [c.checked_at for c in store.checks(article.id, limit=10_000)]
             for article in store.list_articles(limit=10_000)
         }
+        held_versions = {claim.url: store.versions(claim.article_id) for claim in held}
     finally:
         store.close()
 
-    killed_hosts = {
-        outlet.host
-        for outlet in room.outlets
-        if queue_for_url(room.base_url(outlet), QUEUES) == queue_name(killed)
-    }
     lost = _lost_with_the_killed_worker(records, killed_hosts, killed_at, checked)
-    # The replacement took the killed worker's hosts (and its lapsed claims) over.
-    assert any(r.host in killed_hosts and r.started > killed_at + 1.0 for r in records)
     truth = [entry for entry in room.log if (entry.url, entry.at) not in lost]
     result = score(truth, recorded)
-    print(
-        f"\n{len(records)} requests, {sum(len(c) for c in checked.values())} checks, {result}, "
-        f"{len(lost)} responses lost with the killed worker, "
-        f"least gap per host {min(min_gap_per_host(records).values()):.3f} s"
-    )
+    lags = sorted(_capture_lags(truth, recorded))
     worker_logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in tmp_path.glob("*.log"))
     (tmp_path / "mismatches.txt").write_text("\n".join(_mismatches(truth, recorded)))
+    # For a failure: the newsroom's log and the archive's captures, to read side by side.
+    room.write_requests(tmp_path / "requests.jsonl")
+    captures = {url: [t.isoformat() for t in times] for url, times in recorded.items()}
+    (tmp_path / "captures.json").write_text(json.dumps(captures, indent=1))
+    print(
+        f"\n{len(records)} requests, {sum(len(c) for c in checked.values())} checks, {result}, "
+        f"{len(held)} held when killed, {len(lost)} responses lost with the killed worker, "
+        f"capture lag after the response max {lags[-1]:.1f} sim s, "
+        f"least gap per host {min(min_gap_per_host(records).values()):.3f} s, "
+        f"{time.monotonic() - began:.0f} s"
+    )
+
+    # Every version is dated just after the newsroom served it: never before, nor long after.
+    assert _misdated_captures(truth, recorded) == []
     assert result.precision == 1.0, (result, _mismatches(truth, recorded), worker_logs)
     assert result.recall == 1.0, (result, _mismatches(truth, recorded), worker_logs)
-    assert result.multi_version_articles >= 10, result
-    assert len(lost) <= 8, lost  # one batch in flight at most
+    # The run saw edits, not only first versions: 80 articles with two or more versions on a
+    # quiet machine, 7 to 29 with the 2 cores under a load of 9 to 13.
+    assert result.multi_version_articles >= 5, result
+    assert len(lost) <= 4, lost  # answered just before the hold, and died before recording
+
+    # The kill landed mid-fetch: the worker held a live claim on a parked article ...
+    assert held and any(c.claimed_until is not None and c.claimed_until > killed_sim for c in held)
+    # ... which another worker checked after that claim ran out, fetching it anew, and
+    # recorded no duplicate version.
+    for claim in held:
+        assert claim.claimed_until is not None, claim
+        assert any(when >= claim.claimed_until for when in checked[claim.url]), claim
+        path = urlsplit(claim.url).path
+        assert any(
+            r.path == path and r.served is not None and r.started > killed_at for r in records
+        ), claim
+        hashes = [v.content_hash for v in held_versions[claim.url]]
+        assert all(a != b for a, b in itertools.pairwise(hashes)), (claim, hashes)
+
+    # The replacement took the killed worker's hosts over.
+    assert any(r.host in killed_hosts and r.started > killed_at + 1.0 for r in records)
     # Every host was polled and fetched, none too fast, by any process.
     assert {r.host for r in records} == {o.host for o in room.outlets}
     assert violations(records) == [], _around(violations(records), records)

@@ -12,9 +12,10 @@ import pytest
 from article_server import ArticleServer, Reply, page
 
 from newsdiffs.clock import ManualClock
-from newsdiffs.fetching import Fetcher, FetchSettings
+from newsdiffs.fetching import Fetcher, FetchResult, FetchSettings
 from newsdiffs.models import ArticleStatus, CheckOutcome, Source
 from newsdiffs.storage import open_store
+from newsdiffs.storage.base import Claim
 from newsdiffs.storage.sql import SqlStore
 from newsdiffs.tracker import CheckReport, Tracker
 
@@ -89,6 +90,54 @@ def test_first_check_records_a_version_and_schedules_30_minutes(h: Harness) -> N
     assert versions[0].paragraphs[0] == STORY[0]
     assert b"Bridge to close" in h.store.raw_html(versions[0].id)
     assert report.next_check_at == START + timedelta(minutes=30)
+
+
+class WaitingFetcher:
+    """A real fetcher behind a wait for the host's turn that takes ``wait_s`` of the clock."""
+
+    def __init__(self, inner: Fetcher, clock: ManualClock, wait_s: float) -> None:
+        self.inner, self.clock, self.wait_s = inner, clock, wait_s
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        self.clock.advance(self.wait_s)
+        return await self.inner.fetch(url, etag=etag, last_modified=last_modified)
+
+
+def check_after_a_wait(
+    h: Harness, article_id: int, wait_s: float, claim: Claim | None = None
+) -> CheckReport:
+    async def go() -> CheckReport:
+        async with Fetcher(SETTINGS) as fetcher:
+            waiting = WaitingFetcher(fetcher, h.clock, wait_s)
+            tracker = Tracker(h.store, waiting, h.clock)  # type: ignore[arg-type]
+            return await tracker.check(h.store.get_article(article_id), claim)
+
+    return asyncio.run(go())
+
+
+def test_a_version_is_dated_when_its_page_arrived_not_when_the_check_began(h: Harness) -> None:
+    # Waiting for the host's turn (per-host delay, robots.txt, a retry's back-off) is not
+    # part of what the page said: the newsroom served it after the wait.
+    h.site.put("/news/1", page("Bridge to close", STORY))
+    aid = h.track("/news/1")
+    report = check_after_a_wait(h, aid, wait_s=40.0)
+    answered = START + timedelta(seconds=40)
+    assert [v.captured_at for v in h.store.versions(aid)] == [answered]
+    assert [c.checked_at for c in h.store.checks(aid)] == [answered]
+    assert report.next_check_at == answered + timedelta(minutes=30)
+
+
+def test_a_claim_that_lapsed_while_the_page_was_on_its_way_records_nothing(
+    h: Harness,
+) -> None:
+    h.site.put("/news/1", page("Bridge to close", STORY))
+    aid = h.track("/news/1")
+    [claim] = h.store.claim_due(h.clock.now(), 1, timedelta(seconds=30))
+    report = check_after_a_wait(h, aid, wait_s=40.0, claim=claim)
+    assert report.lost_race
+    assert h.store.versions(aid) == [] and h.store.checks(aid) == []
 
 
 def test_noise_is_not_a_version_and_interval_grows(h: Harness) -> None:

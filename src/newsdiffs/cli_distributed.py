@@ -17,6 +17,7 @@ import click
 from newsdiffs.clock import SystemClock
 from newsdiffs.core.humanize import fmt_datetime
 from newsdiffs.errors import InputError
+from newsdiffs.usecases.alerts import sync_rules
 
 # The scheduler's totals, at most this often (a busy scheduler claims many times a second).
 PROGRESS_EVERY_S = 10.0
@@ -48,6 +49,7 @@ def scheduler(ctx: Context) -> None:
     store = ctx.store
     if not store.list_sources():
         raise InputError("no sources: run `newsdiffs init` or `newsdiffs sources add` first")
+    sync_rules(store, settings)  # the config's [[alerts]], as `newsdiffs run` does at start
     clock = SystemClock()
 
     shown = [0.0]  # monotonic time of the last progress line
@@ -83,14 +85,20 @@ def scheduler(ctx: Context) -> None:
     help="The host queue to take work from (0 to host_queues-1). Default: every queue, "
     "for a single worker.",
 )
+@click.option(
+    "--alerts",
+    is_flag=True,
+    help="Deliver alerts only (the alert queue), so a slow target never holds up checks.",
+)
 @click.option("--loglevel", default="INFO", show_default=True, help="Celery's log level.")
 @click.pass_obj
-def worker(ctx: Context, queue: int | None, loglevel: str) -> None:
+def worker(ctx: Context, queue: int | None, alerts: bool, loglevel: str) -> None:
     """A Celery worker: check the articles the scheduler claimed (distributed mode).
 
     Run one per host queue (`--queue 0` ... `--queue N-1`, N = host_queues): every host is
     fetched by the one worker of its queue, so per-host politeness holds across machines.
-    A lone worker takes every queue.
+    A lone worker takes every queue, the alert queue too; with several, run one more as
+    `newsdiffs worker --alerts` to deliver alerts.
 
     \b
     Example:
@@ -100,9 +108,9 @@ def worker(ctx: Context, queue: int | None, loglevel: str) -> None:
     from newsdiffs.storage import open_store
 
     settings = ctx.settings
-    worker_queues(settings, queue)  # a bad --queue is one line, before Celery starts
+    worker_queues(settings, queue, alerts)  # a bad --queue is one line, before Celery starts
     open_store(settings.db).close()  # migrated and reachable, before any process forks
-    run_worker(settings, queue, loglevel=loglevel)
+    run_worker(settings, queue, loglevel=loglevel, alerts=alerts)
 
 
 def add_distributed_commands(cli: click.Group) -> None:

@@ -18,7 +18,9 @@ per-host politeness sees each outlet as a host of its own. On top of the single-
 - ``heavy``: article pages wrapped in 100–500 KB of real page chrome
   (:mod:`newsdiffs.demo.heavy`);
 - the request log: every request with host, path, monotonic and sim time, status and any
-  rate-limit violation (:mod:`newsdiffs.demo.requestlog`), in memory and optionally as JSONL.
+  rate-limit violation (:mod:`newsdiffs.demo.requestlog`), in memory and optionally as JSONL;
+- :meth:`MultiNewsroom.hold`: article requests to chosen hosts parked unanswered until
+  released, then refused with 503 and nothing served: a test catches a client mid-fetch.
 
 The truth is the single-site newsroom's: one :class:`ServedEntry` per article-page response,
 across all outlets (article URLs carry their host, so they never collide), scored by
@@ -38,7 +40,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,13 +52,65 @@ from newsdiffs.demo.heavy import ChromeLibrary
 from newsdiffs.demo.multiserver import MultiHostServer, loopback_hosts
 from newsdiffs.demo.newsroom import site_source
 from newsdiffs.demo.ratelimit import HostLimiter, RateLimit
-from newsdiffs.demo.requestlog import TOO_MANY_REQUESTS, RequestLog, RequestRecord
+from newsdiffs.demo.requestlog import (
+    SERVICE_UNAVAILABLE,
+    TOO_MANY_REQUESTS,
+    RequestLog,
+    RequestRecord,
+    is_article_path,
+)
 from newsdiffs.demo.site import DemoSite, SiteResponse
 from newsdiffs.demo.timeline import NewsroomTimeline, build_timeline
 from newsdiffs.demo.truth import Score, ServedEntry, expected_versions, score
 from newsdiffs.errors import ConfigError
 from newsdiffs.models import Source
 from newsdiffs.sources_file import dump_sources
+
+# How often a parked request looks whether its hold was released (real seconds).
+HOLD_POLL_S = 0.02
+
+
+class Hold:
+    """Article-page requests to ``hosts`` parked without an answer until :meth:`release`.
+
+    A parked request has arrived (its client sent it and waits on the socket: a check in
+    flight, its claim held) and nothing was served, so the truth has no entry for it; once
+    released it is refused with 503 and logged as held. A test kills a client while
+    :meth:`wait_for_request` says one is parked: a kill provably mid-fetch, that lost
+    nothing the newsroom counts as served. Requests arriving after the release are
+    answered as usual.
+    """
+
+    def __init__(self, hosts: Iterable[str]) -> None:
+        self.hosts = frozenset(hosts)
+        self._released = threading.Event()
+        self._first = threading.Event()
+        self._lock = threading.Lock()
+        self._parked: list[RequestRecord] = []
+
+    def catches(self, host: str, path: str) -> bool:
+        return not self._released.is_set() and host in self.hosts and is_article_path(path)
+
+    def wait_for_request(self, timeout_s: float) -> bool:
+        """Whether a request was parked (now or before) within ``timeout_s``."""
+        return self._first.wait(timeout_s)
+
+    @property
+    def parked(self) -> tuple[RequestRecord, ...]:
+        """Every request parked so far (status 503, ``held``)."""
+        with self._lock:
+            return tuple(self._parked)
+
+    def release(self) -> None:
+        self._released.set()
+
+    async def park(self, record: RequestRecord) -> None:
+        """Wait (on the server's loop) until released."""
+        with self._lock:
+            self._parked.append(record)
+        self._first.set()
+        while not self._released.is_set():
+            await asyncio.sleep(HOLD_POLL_S)
 
 
 @dataclass(frozen=True)
@@ -122,6 +176,7 @@ class MultiNewsroom:
         self._counter = itertools.count()
         self._sites: dict[str, DemoSite] = {}
         self._server = MultiHostServer([o.host for o in self.outlets], self._answer, port)
+        self._hold: Hold | None = None
         self._state = "new"
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -185,6 +240,18 @@ class MultiNewsroom:
             for article in outlet.timeline.articles
         ]
 
+    def hold(self, hosts: Iterable[str]) -> Hold:
+        """Park article requests to ``hosts`` from now until the hold's release (see
+        :class:`Hold`). A new hold releases the one before."""
+        hold = Hold(hosts)
+        unknown = hold.hosts - set(self._by_host)
+        if unknown:
+            raise ConfigError(f"not hosts of this newsroom: {sorted(unknown)}")
+        previous, self._hold = self._hold, hold
+        if previous is not None:
+            previous.release()
+        return hold
+
     # --- the truth and the record ------------------------------------------------------------
 
     @property
@@ -221,6 +288,15 @@ class MultiNewsroom:
             )
             headers = (("Retry-After", str(admission.retry_after_s)),)
             return SiteResponse(TOO_MANY_REQUESTS, "text/plain", b"slow down\n", headers)
+        hold = self._hold
+        if hold is not None and hold.catches(host, path):
+            held = RequestRecord(host, path, started, now, SERVICE_UNAVAILABLE, held=True)
+            try:
+                await hold.park(held)
+            finally:
+                outlet.limiter.release()
+            self._requests.add(held)
+            return SiteResponse(SERVICE_UNAVAILABLE, "text/plain", b"held, then refused\n")
         try:
             if self.latency_s > 0:
                 await asyncio.sleep(self.latency_s)
@@ -245,19 +321,6 @@ class MultiNewsroom:
 
 def _outlet_seed(seed: int, number: int) -> int:
     return seed * 100_003 + number
-
-
-class AnchoredClock(FastClock):
-    """A :class:`FastClock` at sim time ``start`` when ``time.monotonic()`` was ``anchor``.
-
-    ``time.monotonic()`` is one clock for every process on a Linux machine, so processes
-    given the same (start, speed, anchor) agree on sim time to the microsecond.
-    """
-
-    def __init__(self, start: datetime, speed: float, anchor: float) -> None:
-        super().__init__(start, speed)
-        self._real_start = anchor
-        self.anchor = anchor
 
 
 # --- python -m newsdiffs.demo.multi ----------------------------------------------------------
@@ -288,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
     anchor = args.anchor if args.anchor is not None else time.monotonic()
-    clock = AnchoredClock(start.replace(microsecond=0), args.speed, anchor)
+    clock = FastClock(start.replace(microsecond=0), args.speed, anchor)
     room = MultiNewsroom(
         clock,
         outlets=args.outlets,

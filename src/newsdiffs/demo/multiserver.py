@@ -106,7 +106,7 @@ class MultiHostServer:
         self._closed = asyncio.Event()
         try:
             for sock in sockets:
-                server = await asyncio.start_server(self._connection, sock=sock, limit=READ_LIMIT)
+                server = await asyncio.start_server(self._accept, sock=sock, limit=READ_LIMIT)
                 self._servers.append(server)
         except OSError as exc:  # pragma: no cover - bound sockets rarely fail to listen
             self._startup_error = exc
@@ -125,19 +125,26 @@ class MultiHostServer:
         for server in self._servers:
             await server.wait_closed()
 
+    def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """A new connection: served by a task of ours, which :meth:`stop` cancels.
+
+        Not a coroutine on purpose: asyncio wraps a coroutine callback in a task of its own
+        whose done-callback calls ``task.exception()``, which for a cancelled task raises and
+        logs "Exception in callback ... CancelledError" with a traceback on every stop that
+        found a connection open (a keep-alive client, a request waiting out its latency).
+        """
+        task = asyncio.get_running_loop().create_task(self._connection(reader, writer))
+        self._connections.add(task)
+        task.add_done_callback(self._connections.discard)
+
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host = str(writer.get_extra_info("sockname")[0])
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections.add(task)
         try:
             while await self._one_exchange(host, reader, writer):
                 pass
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass  # a client hanging up, or a line too long to be a request
         finally:
-            if task is not None:
-                self._connections.discard(task)
             writer.close()
 
     async def _one_exchange(

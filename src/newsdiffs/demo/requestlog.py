@@ -2,12 +2,12 @@
 
 One :class:`RequestRecord` per request: host, path, when it arrived (``time.monotonic()``,
 which on Linux is one clock for every process on the machine, and the newsroom's sim time),
-the status sent, for a request refused by the rate limit which rule it broke, and for an
-article page what it served (the truth, as in :mod:`newsdiffs.demo.truth`). The
-:class:`RequestLog` keeps them in memory (``records()``) and can also append each one to a
-JSONL file as it happens (``python -m newsdiffs.demo.multi --log FILE``);
-:func:`read_jsonl` reads such a file back. The helper functions below take any sequence
-of records, from memory or from a file.
+the status sent, for a request refused by the rate limit which rule it broke, whether a
+hold parked it (:meth:`MultiNewsroom.hold`), and for an article page what it served (the
+truth, as in :mod:`newsdiffs.demo.truth`). The :class:`RequestLog` keeps them in memory
+(``records()``) and can also append each one to a JSONL file as it happens
+(``python -m newsdiffs.demo.multi --log FILE``); :func:`read_jsonl` reads such a file back.
+The helper functions below take any sequence of records, from memory or from a file.
 """
 
 from __future__ import annotations
@@ -26,8 +26,13 @@ from typing import IO
 from newsdiffs.demo.truth import ServedEntry
 
 TOO_MANY_REQUESTS = 429
+SERVICE_UNAVAILABLE = 503  # the answer to a held request, once released
 # An article page of any outlet: /news/<yyyy>/<mm>/<dd>/<slug> (as in newsdiffs.demo).
 _ARTICLE_PATH = re.compile(r"^/news/\d{4}/\d{2}/\d{2}/[a-z0-9-]+$")
+
+
+def is_article_path(path: str) -> bool:
+    return _ARTICLE_PATH.match(path) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +44,16 @@ class RequestRecord:
     status: int
     violation: str | None = None  # the rate-limit rule broken (status 429), else None
     served: ServedEntry | None = None  # what an article-page response served (the truth)
+    held: bool = False  # parked by a hold (MultiNewsroom.hold), then refused: served nothing
 
     @property
     def is_article(self) -> bool:
-        return _ARTICLE_PATH.match(self.path) is not None
+        return is_article_path(self.path)
+
+    @property
+    def fetched_nothing(self) -> bool:
+        """Refused by the rate limit, or held and then refused: no page went out."""
+        return self.status == TOO_MANY_REQUESTS or self.held
 
     def to_json(self) -> str:
         served = self.served
@@ -54,6 +65,7 @@ class RequestRecord:
                 "sim_time": self.sim_time.isoformat(),
                 "status": self.status,
                 "violation": self.violation,
+                "held": self.held,
                 "served": None
                 if served is None
                 else {"url": served.url, "state": served.state, "content": served.content},
@@ -72,6 +84,7 @@ class RequestRecord:
             sim_time=sim_time,
             status=int(data["status"]),
             violation=data.get("violation"),
+            held=bool(data.get("held", False)),
             served=None
             if served is None
             else ServedEntry(served["url"], sim_time, served["state"], served.get("content")),
@@ -136,12 +149,12 @@ def refetched_within(
 ) -> list[Refetch]:
     """Article pages answered twice less than ``window`` apart (sim time, or real time).
 
-    Refused (429) requests are left out: they fetched nothing, and the retry that follows
-    one is not a second fetch.
+    Requests that fetched nothing (refused with 429, or held and refused) are left out: the
+    retry that follows one is not a second fetch.
     """
     by_article: dict[tuple[str, str], list[RequestRecord]] = defaultdict(list)
     for record in records:
-        if record.is_article and record.status != TOO_MANY_REQUESTS:
+        if record.is_article and not record.fetched_nothing:
             by_article[(record.host, record.path)].append(record)
     found = []
     for (host, path), answered in by_article.items():

@@ -7,8 +7,11 @@ typographic quotes, no added punctuation).
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
+from newsdiffs.core.headlines import headline_test
 from newsdiffs.extraction import extract
 from newsdiffs.extraction.html import parse_html, read_metadata
 from newsdiffs.extraction.titles import choose_title
@@ -88,3 +91,45 @@ def test_extract_reports_the_chosen_title() -> None:
     page = extract(html, URL)
     assert page.title == "Bridge reopens after long repairs"
     assert page.paragraphs and page.paragraphs[0].startswith("The harbour bridge reopened")
+
+
+# --- headline tests: switches between alternatives shown once (core.headlines) ------------
+
+A, B, C, D, E = "Alpha wins", "Beta wins", "Gamma wins", "Delta wins", "Epsilon wins"
+
+
+@pytest.mark.parametrize(
+    ("titles", "variants", "switches"),
+    [
+        pytest.param([A, B, A], (A, B), {0, 1}, id="A-B-A: one test"),
+        pytest.param([A, B, A, B, A], (A, B), {0, 1, 2, 3}, id="A-B-A-B-A"),
+        pytest.param([A, B, C, A, B, C], (A, B, C), {0, 1, 2, 3, 4}, id="three-way test"),
+        pytest.param([A, B, C], None, set(), id="two real edits"),
+        pytest.param([A, B], None, set(), id="one edit"),
+        pytest.param([A, A, A], None, set(), id="body changes only"),
+        pytest.param([A, B, C, B], (B, C), {1, 2}, id="an edit, then a test of B and C"),
+        pytest.param([A, B, B, A], (A, B), {0, 2}, id="a body change between the switches"),
+    ],
+)
+def test_headline_switches_are_one_test(
+    titles: list[str], variants: tuple[str, ...] | None, switches: set[int]
+) -> None:
+    steps = list(itertools.pairwise(titles))
+    found = headline_test(steps)
+    if variants is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert found.variants == variants
+        assert found.switches == switches
+
+
+def test_a_headline_test_is_read_across_steps_that_do_not_chain() -> None:
+    """Versions between two listed changes may be missing (another page, another filter)."""
+    found = headline_test([(A, B), (A, B), (B, A)])
+    assert found is not None and found.variants == (A, B)
+
+
+def test_switches_compare_normalised_titles() -> None:
+    found = headline_test([(A, B), (B, f"  {A} "), (A, B)])
+    assert found is not None and found.variants == (A, B) and len(found.switches) == 3

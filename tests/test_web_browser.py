@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,8 @@ def free_port() -> int:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Seeded]]:
     data = seed(tmp_path_factory.mktemp("browser"))
     port = free_port()
+    # Served at its public address, so that absolute URLs (og:image) point at this server.
+    data.settings = replace(data.settings, public_url=f"http://127.0.0.1:{port}")
     config = uvicorn.Config(
         create_app(data.settings, data.store, data.clock),
         host="127.0.0.1",
@@ -119,3 +122,37 @@ def test_article_and_diff_pages_in_chromium(served: tuple[str, Seeded]) -> None:
         finally:
             browser.close()
     assert not console_errors, console_errors  # e.g. CSP violations
+
+
+def test_diff_page_og_image_loads_as_an_image(served: tuple[str, Seeded]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, data = served
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{base}/articles/{data.kerry_id}/diff/1/2")
+            image_url = page.locator('meta[property="og:image"]').get_attribute("content")
+            assert image_url == f"{base}/articles/{data.kerry_id}/diff/1/2.png"
+            assert page.locator('meta[name="twitter:card"]').get_attribute("content") == (
+                "summary_large_image"
+            )
+            response = page.goto(image_url)
+            assert response is not None and response.status == 200
+            assert response.headers["content-type"] == "image/png"
+            # the browser decoded it: an <img> of it has the card's natural size
+            size = page.evaluate(
+                """url => new Promise((resolve, reject) => {
+                    const img = new Image();
+                    img.onload = () => resolve([img.naturalWidth, img.naturalHeight]);
+                    img.onerror = () => reject(new Error("not an image"));
+                    img.src = url;
+                })""",
+                image_url,
+            )
+            assert size == [1200, 675]
+            SCREENSHOTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "diff-card.png"))
+        finally:
+            browser.close()

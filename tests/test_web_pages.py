@@ -290,3 +290,21 @@ def test_readme_states_the_retirement_rule_from_the_policy() -> None:
         f"{retirement.unchanged_checks} unchanged checks, about {retirement.after.days} days "
         "after the last change"
     ) in readme
+
+
+def test_archived_versions_link_to_their_wayback_snapshot(
+    fresh: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    versions = fresh.store.versions(fresh.kerry_id)
+    snapshot = f"https://web.archive.org/web/20151215160000/{'https://www.nytimes.com/x'}"
+    found = {versions[1].id: snapshot, versions[0].id: "javascript:alert(1)"}
+    monkeypatch.setattr(fresh.store, "snapshots", lambda article_id: found)
+    client = TestClient(create_app(fresh.settings, fresh.store, fresh.clock))
+    article = client.get(f"/articles/{fresh.kerry_id}").text
+    assert article.count('class="archived"') == 1  # a javascript: URL is never linked
+    assert f'<a class="archived" href="{snapshot}"' in article
+    row = article.split('id="v2"', 1)[1].split("</tr>", 1)[0]
+    assert "archived" in row
+    version = client.get(f"/versions/{versions[1].id}").text
+    assert f'<a class="archived" href="{snapshot}"' in version
+    assert 'class="archived"' not in client.get(f"/versions/{versions[0].id}").text

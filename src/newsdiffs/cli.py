@@ -17,9 +17,9 @@ import click
 
 from newsdiffs import __version__, usecases
 from newsdiffs.cli_alerts import alerts
+from newsdiffs.cli_datasette import datasette
 from newsdiffs.cli_db import db
 from newsdiffs.cli_distributed import add_distributed_commands
-from newsdiffs.cli_datasette import datasette
 from newsdiffs.cli_export import export
 from newsdiffs.cli_import import import_group
 from newsdiffs.clock import SystemClock
@@ -31,6 +31,7 @@ from newsdiffs.models import Article, EventKind, Source
 from newsdiffs.settings import Settings, fetch_settings, load_settings, override
 from newsdiffs.storage import open_store
 from newsdiffs.storage.base import Store
+from newsdiffs.usecases.alerts import sync_rules
 
 if TYPE_CHECKING:
     from newsdiffs.runner import Runner
@@ -257,6 +258,7 @@ def sources_import(ctx: Context, file: str) -> None:
 def _runner(ctx: Context, fetcher: Fetcher) -> Runner:
     from newsdiffs.runner import Runner, lease_on  # imports the extractors: only when tracking
 
+    sync_rules(ctx.store, ctx.settings)  # the config's [[alerts]], as at start
     clock = SystemClock()
     return Runner(
         ctx.store,
@@ -280,11 +282,24 @@ def crawl(ctx: Context, once: bool) -> None:
     Example:
       newsdiffs crawl --once
     """
+    from newsdiffs.cli_progress import progress
+
     store = ctx.store
 
     async def go() -> str:
+        sources = store.list_sources()
         async with Fetcher(fetch_settings(ctx.settings)) as fetcher:
-            stats = await _runner(ctx, fetcher).run_once(store.list_sources())
+            runner = _runner(ctx, fetcher)
+            with progress() as bar:
+                bar.begin("polling sources", sum(len(s.endpoints) for s in sources), "endpoints")
+                stats = await runner.poll_sources(sources, force=True)
+                bar.advance(stats.endpoints_polled)
+                bar.end()
+                due = len(store.due_articles(SystemClock().now(), limit=10**9))
+                bar.begin("checking articles", due, "checks")
+                runner.on_report = lambda _: bar.advance(1)
+                stats.merge(await runner.run_once([]))  # every article due now; no polling
+                bar.end()
         return str(stats.summary())
 
     click.echo(asyncio.run(go()))
@@ -308,7 +323,12 @@ def run(ctx: Context) -> None:
 
     async def go() -> None:
         async with Fetcher(fetch_settings(ctx.settings)) as fetcher:
-            await _runner(ctx, fetcher).run(store.list_sources, on_round=progress)
+            from newsdiffs.alerts.sender import alert_sender
+
+            runner = _runner(ctx, fetcher)
+            # Alerts are sent beside the checks, in a task of their own (alerts/sender.py).
+            runner.alerts = alert_sender(store, runner.clock, ctx.settings)
+            await runner.run(store.list_sources, on_round=progress)
 
     click.echo(f"tracking {len(store.list_sources())} sources into {ctx.settings.db}; Ctrl-C stops")
     try:
@@ -536,15 +556,31 @@ def demo(ctx: Context, seconds: float, articles: int, speed: float, fmt: str, ke
     Example:
       newsdiffs demo --for 90 --format json
     """
+    from newsdiffs.cli_progress import progress
     from newsdiffs.demo_runner import run_demo
 
-    summary = run_demo(
-        seconds=seconds,
-        n_articles=articles,
-        speed=speed,
-        db=ctx.settings.db if keep else None,
-        progress=None if fmt == "json" else click.echo,
-    )
+    minutes = int(seconds * speed / 60)
+    with progress(shown=fmt != "json") as bar:
+        bar.begin("demo: simulated time", minutes, "simulated minutes")
+        done = 0
+
+        def tick(simulated_minutes: float) -> None:
+            nonlocal done
+            now = min(minutes, int(simulated_minutes))
+            if now > done:
+                bar.advance(now - done)
+                done = now
+
+        summary = run_demo(
+            seconds=seconds,
+            n_articles=articles,
+            speed=speed,
+            db=ctx.settings.db if keep else None,
+            progress=None if fmt == "json" else click.echo,
+            tick=tick,
+        )
+        tick(minutes)
+        bar.end()
     if fmt == "json":
         click.echo(json.dumps(summary.to_json_dict()))
     else:
@@ -562,22 +598,43 @@ def demo(ctx: Context, seconds: float, articles: int, speed: float, fmt: str, ke
     default=None,
     help="Public address for feeds and links (default http://HOST:PORT).",
 )
+@click.option(
+    "--workers",
+    "web_workers",
+    type=click.IntRange(0),
+    default=None,
+    help="Worker processes (default: setting web_workers; 0: one per CPU core).",
+)
 @pass_ctx
-def serve(ctx: Context, host: str | None, port: int | None, public_url: str | None) -> None:
+def serve(
+    ctx: Context,
+    host: str | None,
+    port: int | None,
+    public_url: str | None,
+    web_workers: int | None,
+) -> None:
     """Serve the web pages, JSON API and feeds.
 
     \b
     Example:
       newsdiffs serve --port 8080     # then open http://127.0.0.1:8080/
+      newsdiffs serve --workers 4     # four worker processes over the one database
     """
-    from newsdiffs.web.app import serve as serve_app
+    from newsdiffs.web.serving import default_workers
+    from newsdiffs.web.serving import serve as serve_app
 
-    settings = ctx.override(host=host, port=port, public_url=public_url)
+    flags = {"host": host, "port": port, "public_url": public_url, "web_workers": web_workers}
+    settings = ctx.override(**flags)
+    workers = settings.web_workers or default_workers()
+    store = ctx.store  # opened (and migrated) once, before any worker starts
     click.echo(
-        f"serving {settings.db} on {settings.host}:{settings.port}, "
-        f"public address {settings.base_url}/ (Ctrl-C stops)"
+        f"serving {settings.db} on {settings.host}:{settings.port} with {workers} worker"
+        f"{'s' if workers > 1 else ''}, public address {settings.base_url}/ (Ctrl-C stops)"
     )
-    serve_app(settings, ctx.store)
+    # Each worker rebuilds the settings from the same config file and command-line values.
+    root = click.get_current_context().find_root().params
+    overrides = {"db": root.get("db"), **flags}
+    serve_app(settings, store, workers, root.get("config"), overrides)
 
 
 @cli.command()
@@ -668,12 +725,24 @@ def reextract(ctx: Context, source: str | None) -> None:
     Example:
       newsdiffs reextract --source guardian
     """
+    from newsdiffs.cli_progress import progress
     from newsdiffs.reextract import reextract as run_reextract
+    from newsdiffs.reextract import versions_to_reextract
 
     store = ctx.store
     if source is not None and store.get_source(source) is None:
         raise NotFoundError(f"no source named {source!r}")
-    report = run_reextract(store, source, progress=lambda r: click.echo(r.describe(), err=True))
+    with progress() as bar:
+        bar.begin("re-extracting", versions_to_reextract(store, source), "versions")
+        done = 0
+
+        def advance(report: Any) -> None:
+            nonlocal done
+            bar.advance(report.versions - done)
+            done = report.versions
+
+        report = run_reextract(store, source, progress=advance)
+        bar.end()
     click.echo(report.describe())
 
 

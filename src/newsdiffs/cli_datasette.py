@@ -38,7 +38,7 @@ def datasette(
     """Serve the SQLite archive with Datasette: tables described, canned queries.
 
     \b
-    Install and run:
+    Example:
       pip install 'newsdiffs[datasette]' && newsdiffs datasette
     Canned queries: headline changes this week, stealth edits, most-edited articles,
     time to first edit by outlet, changes by kind, versions of one article. By default the

@@ -69,7 +69,7 @@ def export(
     articles are never exported. OUT must not exist yet; jsonl to '-' writes to stdout.
 
     \b
-    Examples:
+    Example:
       newsdiffs export jsonl changes.jsonl --since 2026-01-01 --kind headline
       newsdiffs export parquet archive-parquet/
       newsdiffs export git history-repo/ --source guardian

@@ -62,11 +62,19 @@ def reextract_article(
         previous_hash = content.hash
 
 
+def versions_to_reextract(store: Store, source: str | None = None) -> int:
+    """How many versions :func:`reextract` will go through (for a progress bar)."""
+    if source is None:
+        return store.totals().versions
+    return store.source_counts().get(source, (0, 0))[1]
+
+
 def reextract(
     store: Store,
     source: str | None = None,
     progress: Callable[[ReextractReport], object] | None = None,
 ) -> ReextractReport:
+    """Re-extract every version (of ``source``'s articles); ``progress`` after each article."""
     report = ReextractReport()
     offset = 0
     while True:
@@ -76,6 +84,6 @@ def reextract(
         for article in batch:
             report.articles += 1
             reextract_article(store, article, report)
+            if progress is not None:
+                progress(report)
         offset += len(batch)
-        if progress is not None:
-            progress(report)

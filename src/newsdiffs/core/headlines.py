@@ -112,3 +112,41 @@ def _pattern(changes: int, reverts: int, variants: int) -> TitlePattern:
 def detect_flipflop(titles: Sequence[str]) -> bool:
     """Whether the titles flip-flop or alternate like an A/B test."""
     return analyze_titles(titles).alternating
+
+
+@dataclass(frozen=True)
+class HeadlineTest:
+    """Headline switches shown once, as a test: "headline test: 'A' / 'B'"."""
+
+    variants: tuple[str, ...]  # the alternatives, as first shown, in first-seen order
+    switches: frozenset[int]  # indexes of the steps given that are switches of the test
+
+
+def headline_test(steps: Sequence[tuple[str, str]]) -> HeadlineTest | None:
+    """The headline test in an article's changes, or None.
+
+    ``steps``: each change's (title before, title after), oldest first; a change that kept
+    its title is ``(t, t)``, and steps need not chain (versions between them may be left
+    out). The titles are read in order (the rules of :func:`analyze_titles`): a step is a
+    switch when the version it produced is an alternation switch. There is a test when at
+    least two steps are switches: A→B→A is one test of 'A' / 'B', not two headline edits;
+    A→B→C (no revert) is two edits. The variants are the titles the switches go between.
+    """
+    titles: list[str] = []
+    after_index: list[int] = []  # per step, the index of its "after" title in ``titles``
+    for before, after in steps:
+        if not titles or normalize_text(titles[-1]) != normalize_text(before):
+            titles.append(before)
+        titles.append(after)
+        after_index.append(len(titles) - 1)
+    history = analyze_titles(titles)
+    switches = frozenset(
+        n for n, index in enumerate(after_index) if index in history.switch_indexes
+    )
+    if len(switches) < 2:
+        return None
+    shown: dict[str, str] = {}  # normalised -> as first shown
+    for n in sorted(switches):
+        for title in steps[n]:
+            shown.setdefault(normalize_text(title), title)
+    return HeadlineTest(tuple(shown.values()), switches)

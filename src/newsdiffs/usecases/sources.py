@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from newsdiffs.core.stats import OutletStats
-from newsdiffs.errors import InputError, NotFoundError
+from newsdiffs.core.stats import ArticleHistory, OutletStats, StatsReport, stats_report
+from newsdiffs.errors import ConfigError, InputError, NotFoundError
 from newsdiffs.models import DiscoveryKind, Endpoint, Source
 from newsdiffs.usecases.names import http_url_problem, source_name_problem
 
@@ -117,10 +118,30 @@ def remove_source(store: Store, name: str) -> None:
         raise NotFoundError(f"no source called {name!r}")
 
 
-def source_statistics(store: Store, source: str | None = None) -> list[OutletStats]:
-    """Editing statistics per source (or of one source: NotFoundError when it does not exist)."""
-    from newsdiffs.history import outlet_statistics
-
+def statistics_report(store: Store, source: str | None = None) -> StatsReport:
+    """Every editing statistic, per source (or of one source: NotFoundError when it does not
+    exist), from the classifications stored with the versions: what ``newsdiffs stats`` and
+    the statistics pages show."""
     if source is not None and store.get_source(source) is None:
         raise NotFoundError(f"no source called {source!r}")
-    return list(outlet_statistics(store, source))
+    return stats_report(_histories(store, source))
+
+
+def source_statistics(store: Store, source: str | None = None) -> list[OutletStats]:
+    """Editing statistics per source (or of one source: NotFoundError when it does not exist)."""
+    return list(statistics_report(store, source).outlets)
+
+
+def _histories(store: Store, source: str | None) -> Iterator[ArticleHistory]:
+    from newsdiffs.history import article_history
+    from newsdiffs.storage.sql import SqlStore
+    from newsdiffs.storage.stats_reads import stored_histories
+
+    if not isinstance(store, SqlStore):
+        raise ConfigError("statistics need an SQL archive (SQLite or PostgreSQL)")
+    for stored in stored_histories(store.engine, source):
+        found = stored.history
+        if stored.unclassified:  # stored before classifications were: classify the text
+            article = store.get_article(found.article_id)
+            found = replace(found, versions=article_history(store, article).versions)
+        yield found

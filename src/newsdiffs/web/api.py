@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from newsdiffs.usecases import source_statistics
 from newsdiffs.web.listings import (
     articles_page,
     latest_changes,
@@ -39,7 +38,6 @@ from newsdiffs.web.schemas import (
     SearchOut,
     SourceOut,
     VersionOut,
-    stats_json,
 )
 from newsdiffs.web.viewmodels import article_view, diff_view, version_by_number, version_view
 
@@ -136,9 +134,3 @@ def api_lookup(
 ) -> LookupOut:
     article = lookup(context, url)
     return LookupOut(found=article is not None, article=ArticleOut.of(article) if article else None)
-
-
-@router.get("/stats")
-def api_stats(context: Context, source: OptionalText = None) -> list[dict[str, Any]]:
-    """Per-source editing statistics (what ``newsdiffs stats --format json`` prints)."""
-    return stats_json(source_statistics(context.store, source or None))

@@ -30,8 +30,9 @@ from newsdiffs.clock import Clock, SystemClock
 from newsdiffs.errors import HiddenError, InputError, NotFoundError, StorageError
 from newsdiffs.settings import Settings
 from newsdiffs.storage.base import Store
-from newsdiffs.web import admin, api, feeds, pages
+from newsdiffs.web import admin, alerts_api, api, feeds, pages, stats_pages
 from newsdiffs.web.api import API_PREFIX
+from newsdiffs.web.caching import HttpCaching
 from newsdiffs.web.context import WebContext, get_context
 from newsdiffs.web.deps.security import SecurityHeadersMiddleware
 from newsdiffs.web.listings import health
@@ -128,8 +129,9 @@ async def _internal_error(request: Request, error: Exception) -> Response:
 
 class NewsdiffsApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
-        """The security headers outermost, so that even server-error responses carry them."""
-        return SecurityHeadersMiddleware(super().build_middleware_stack())
+        """The security headers outermost, so that even server-error responses carry them;
+        HTTP caching next, so that server errors are marked uncacheable too."""
+        return SecurityHeadersMiddleware(HttpCaching(super().build_middleware_stack()))
 
 
 def create_app(settings: Settings, store: Store, clock: Clock | None = None) -> FastAPI:
@@ -150,11 +152,13 @@ def create_app(settings: Settings, store: Store, clock: Clock | None = None) -> 
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _internal_error)
+    stats_pages.install(app)  # before pages and api: /api/v1/stats is the statistics report
     app.include_router(pages.router)
     app.include_router(feeds.router)
     app.include_router(api.router)
     app.include_router(admin.api_router)
     app.include_router(admin.html_router)
+    app.include_router(alerts_api.router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["health"])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

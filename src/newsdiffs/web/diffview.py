@@ -82,3 +82,58 @@ def title_row(op: ParagraphOp) -> DiffRow:
 def diff_rows(ops: Sequence[ParagraphOp]) -> tuple[DiffRow, ...]:
     """One row per paragraph operation, anchored ``p1``, ``p2``, ... in reading order."""
     return tuple(row_for(op, f"p{n}") for n, op in enumerate(ops, start=1))
+
+
+# A run of at least this many unchanged paragraphs (besides those kept open) folds away.
+FOLD_AT_LEAST = 3
+KEEP_OPEN = 1  # unchanged paragraphs kept open next to a change, for context
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """Rows shown together: open, or ``folded`` (a long unchanged run, in ``<details>``)."""
+
+    rows: tuple[DiffRow, ...]
+    folded: bool = False
+
+
+def fold_rows(rows: Sequence[DiffRow]) -> tuple[RowGroup, ...]:
+    """``rows`` in groups: each run of unchanged paragraphs keeps :data:`KEEP_OPEN` of them
+    open next to a change and folds the rest when that is :data:`FOLD_AT_LEAST` or more."""
+    groups: list[RowGroup] = []
+    open_rows: list[DiffRow] = []
+
+    def close_open() -> None:
+        if open_rows:
+            groups.append(RowGroup(tuple(open_rows)))
+            open_rows.clear()
+
+    n = 0
+    while n < len(rows):
+        if rows[n].kind != "equal":
+            open_rows.append(rows[n])
+            n += 1
+            continue
+        end = n
+        while end < len(rows) and rows[end].kind == "equal":
+            end += 1
+        run = rows[n:end]
+        before = KEEP_OPEN if n > 0 else 0
+        after = KEEP_OPEN if end < len(rows) else 0
+        if len(run) - before - after >= FOLD_AT_LEAST:
+            open_rows.extend(run[:before])
+            close_open()
+            groups.append(RowGroup(tuple(run[before : len(run) - after]), folded=True))
+            open_rows.extend(run[len(run) - after :])
+        else:
+            open_rows.extend(run)
+        n = end
+    close_open()
+    return tuple(groups)
+
+
+def first_change(headline: DiffRow, rows: Sequence[DiffRow]) -> str | None:
+    """The anchor of the first changed row ("headline" when the headline changed), or None."""
+    if headline.kind != "equal":
+        return headline.anchor
+    return next((row.anchor for row in rows if row.kind != "equal"), None)

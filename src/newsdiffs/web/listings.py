@@ -5,9 +5,11 @@ Shared by the HTML pages, the feeds and the JSON API.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from newsdiffs.core.headlines import HeadlineTest, headline_test
 from newsdiffs.core.urls import lookup_variants
 from newsdiffs.errors import InputError, NotFoundError, StorageError
 from newsdiffs.models import Article, ArticleStatus, Endpoint, EventKind, Source, Version
@@ -59,6 +61,61 @@ class ChangeItem:
 
 
 @dataclass(frozen=True)
+class ChangeEntry:
+    """One entry of a list of changes: a change, or a headline test's switches shown once
+    (``item`` is then the newest switch; ``switches`` how many were folded into it)."""
+
+    item: ChangeItem
+    headline_test: HeadlineTest | None = None
+    switches: int = 1
+
+
+def _title_step(item: ChangeItem) -> tuple[str, str]:
+    glance = item.change.glance
+    if glance is not None and glance.headline is not None:
+        return glance.headline
+    return item.version.title, item.version.title
+
+
+def _headline_only(item: ChangeItem) -> bool:
+    glance = item.change.glance
+    return (
+        glance is not None
+        and glance.headline is not None
+        and not glance.passage
+        and (glance.byline is None)
+    )
+
+
+def fold_headline_tests(items: Sequence[ChangeItem]) -> tuple[ChangeEntry, ...]:
+    """The items as list entries, an article's headline-only switches between alternatives
+    (:func:`newsdiffs.core.headlines.headline_test`) folded into one entry where the newest
+    of them stood. Changes that also edit the text stay entries of their own."""
+    by_article: dict[int, list[int]] = {}
+    for n, item in enumerate(items):
+        by_article.setdefault(item.article.id, []).append(n)
+    folded: dict[int, ChangeEntry] = {}
+    dropped: set[int] = set()
+    for indexes in by_article.values():
+        if len(indexes) < 2:
+            continue
+        oldest_first = sorted(indexes, key=lambda n: items[n].version.number)
+        test = headline_test([_title_step(items[n]) for n in oldest_first])
+        if test is None:
+            continue
+        members = [oldest_first[k] for k in sorted(test.switches)]
+        members = [n for n in members if _headline_only(items[n])]
+        if len(members) < 2:
+            continue
+        newest = max(members, key=lambda n: items[n].version.number)
+        folded[newest] = ChangeEntry(items[newest], test, len(members))
+        dropped.update(n for n in members if n != newest)
+    return tuple(
+        folded.get(n, ChangeEntry(item)) for n, item in enumerate(items) if n not in dropped
+    )
+
+
+@dataclass(frozen=True)
 class ChangesPage:
     items: tuple[ChangeItem, ...]
     page: int
@@ -66,6 +123,11 @@ class ChangesPage:
     day: date | None
     source: str | None
     kind: str | None
+
+    @property
+    def entries(self) -> tuple[ChangeEntry, ...]:
+        """The items as a list shows them: headline tests folded."""
+        return fold_headline_tests(self.items)
 
     @property
     def previous_day(self) -> date | None:
@@ -83,8 +145,11 @@ def latest_changes(
     source: str | None = None,
     kind: str | None = None,
     per_page: int = CHANGES_PER_PAGE,
+    *,
+    glance: bool = False,
 ) -> ChangesPage:
-    """Changes newest first, optionally of one day, one source, one kind of change."""
+    """Changes newest first, optionally of one day, one source, one kind of change;
+    ``glance``: each change with its glance (what the HTML lists show)."""
     if kind and kind not in KIND_LABELS:
         raise InputError(f"unknown kind of change {kind!r}")
     page = max(1, page)
@@ -101,7 +166,7 @@ def latest_changes(
         until=until,
         kind=kind or None,
     )
-    changes = changes_to(context, [version for _, version in rows[:per_page]])
+    changes = changes_to(context, [version for _, version in rows[:per_page]], glance=glance)
     items = tuple(
         ChangeItem(article, version, changes[version.id])
         for article, version in rows[:per_page]
@@ -214,6 +279,8 @@ class Health:
     detail: str = ""
     # Source -> extraction anomalies (page body collapsed, not stored) in the last day.
     extraction_anomalies: dict[str, int] = field(default_factory=dict)
+    alerts_pending: int = 0  # in the outbox, not delivered yet
+    alerts_dead: int = 0  # dead letters: gave up after every retry (newsdiffs alerts list --failed)
 
     @property
     def ok(self) -> bool:
@@ -233,6 +300,14 @@ def health(context: WebContext) -> Health:
             if not newest or now - newest[0].first_seen > STALE_SOURCE_AFTER:
                 stale.append(source.name)
         anomalies = context.store.event_counts(EXTRACTION_ANOMALY_EVENT, since=now - ANOMALY_WINDOW)
+        alerts = context.store.alert_counts()
     except StorageError as error:
         return Health(False, None, (), str(error))
-    return Health(True, last, tuple(stale), extraction_anomalies=dict(sorted(anomalies.items())))
+    return Health(
+        True,
+        last,
+        tuple(stale),
+        extraction_anomalies=dict(sorted(anomalies.items())),
+        alerts_pending=alerts.get("pending", 0),
+        alerts_dead=alerts.get("dead", 0),
+    )

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsdiffs.errors import InputError
+from newsdiffs.usecases import pick_versions
+from newsdiffs.web import cards_route
 from newsdiffs.web.context import WebContext, get_context
 from newsdiffs.web.listings import (
     articles_page,
@@ -18,16 +20,23 @@ from newsdiffs.web.listings import (
     source_row,
     source_rows,
 )
+from newsdiffs.web.params import MAX_ID as MAX_ID  # re-exported: api.py, admin.py, feeds.py
+from newsdiffs.web.params import ArticleId as ArticleId
+from newsdiffs.web.params import VersionNumber as VersionNumber
 from newsdiffs.web.render import render
-from newsdiffs.web.viewmodels import article_view, diff_view, version_by_number, version_view
+from newsdiffs.web.viewmodels import (
+    article_view,
+    changes_by_id,
+    diff_view,
+    version_by_number,
+    version_view,
+    visible_article,
+)
 
-# Ids and numbers beyond this cannot exist (and would overflow SQLite's 64-bit integers).
-MAX_ID = 2**62
 MAX_PAGE = 10_000
+SOURCE_CHANGES = 10  # a source's page shows its latest changes, each at a glance
 
 Context = Annotated[WebContext, Depends(get_context)]
-ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
-VersionNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 OptionalText = Annotated[str | None, Query(max_length=500)]
 # A day as YYYY-MM-DD text, checked (and bounded) by listings.parse_day: 400 when invalid.
@@ -35,6 +44,8 @@ DayText = Annotated[str | None, Query(max_length=10)]
 SourceName = Annotated[str, Path(max_length=100)]
 
 router = APIRouter(default_response_class=HTMLResponse)
+# The card (".../diff/1/2.png") before the diff page, whose {b} would take "2.png" (422).
+router.include_router(cards_route.router)
 
 
 @router.get("/")
@@ -46,7 +57,9 @@ def latest_page(
     source: OptionalText = None,
     kind: OptionalText = None,
 ) -> HTMLResponse:
-    listing = latest_changes(context, page, parse_day(day), source or None, kind or None)
+    listing = latest_changes(
+        context, page, parse_day(day), source or None, kind or None, glance=True
+    )
     sources = sorted(context.store.list_sources(), key=lambda source: source.name)
     return render(request, "latest.html", listing=listing, sources=sources)
 
@@ -65,7 +78,8 @@ def source_page(
 ) -> HTMLResponse:
     source = source_row(context, name)
     listing = articles_page(context, page, source=name)
-    return render(request, "source.html", source=source, listing=listing)
+    changes = latest_changes(context, source=name, per_page=SOURCE_CHANGES, glance=True)
+    return render(request, "source.html", source=source, listing=listing, changes=changes)
 
 
 @router.get("/articles")
@@ -93,6 +107,21 @@ def diff_page(
     return render(request, "diff.html", view=diff_view(context, article_id, a, b), mode=view)
 
 
+@router.get("/articles/{article_id}/compare", response_model=None)
+def compare_page(
+    context: Context,
+    article_id: ArticleId,
+    a: Annotated[int, Query(ge=1, le=MAX_ID)],
+    b: Annotated[int, Query(ge=1, le=MAX_ID)],
+) -> Response:
+    """The compare form's target: any two versions, by redirect to their diff page."""
+    article = visible_article(context.store, article_id)
+    if a == b:
+        raise InputError("pick two different versions to compare")
+    pick_versions(context.store, article, a, b)  # NotFoundError (404) when one is missing
+    return RedirectResponse(f"/articles/{article_id}/diff/{a}/{b}", status_code=303)
+
+
 @router.get("/articles/{article_id}/versions/{number}")
 def article_version_page(
     request: Request, context: Context, article_id: ArticleId, number: VersionNumber
@@ -115,7 +144,8 @@ def search(
     page: PageNumber = 1,
 ) -> HTMLResponse:
     results = search_page(context, q, page)
-    return render(request, "search.html", results=results, search_query=q)
+    changes = changes_by_id(context, [hit.version_id for hit in results.hits])
+    return render(request, "search.html", results=results, search_query=q, changes=changes)
 
 
 @router.get("/lookup", response_model=None)

@@ -287,6 +287,8 @@ class HealthOut(BaseModel):
     last_check_at: datetime | None
     stale_sources: list[str]
     extraction_anomalies: dict[str, int]  # source -> anomalies in the last day
+    alerts_pending: int  # alerts in the outbox, not delivered yet
+    alerts_dead: int  # alerts that failed every retry (newsdiffs alerts list --failed)
     detail: str
 
     @classmethod
@@ -297,6 +299,8 @@ class HealthOut(BaseModel):
             last_check_at=health.last_check_at,
             stale_sources=list(health.stale_sources),
             extraction_anomalies=dict(health.extraction_anomalies),
+            alerts_pending=health.alerts_pending,
+            alerts_dead=health.alerts_dead,
             detail=health.detail,
         )
 

@@ -9,11 +9,13 @@ and classified by the caller, through :func:`summarize`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from newsdiffs.core.change_text import VersionText, change_text
 from newsdiffs.core.classify import ChangeKind, Classification
 from newsdiffs.core.diffing import ArticleDiff
+from newsdiffs.core.glance import Glance, glance_of
 from newsdiffs.core.humanize import later
 from newsdiffs.core.word_counts import words_changed
 from newsdiffs.models import Version
@@ -44,6 +46,8 @@ class ChangeSummary:
     kinds: tuple[str, ...]
     significance: float  # 0 to 1, see newsdiffs.core.classify
     substantive: bool
+    # The change itself in a line or two, for lists (None until :func:`with_glance`).
+    glance: Glance | None = None
 
     @property
     def later(self) -> str:
@@ -69,6 +73,22 @@ class ChangeSummary:
     def score(self) -> str:
         """The significance with two decimals, "0.44"."""
         return f"{self.significance:.2f}"
+
+
+def with_glance(summary: ChangeSummary, a: Version, b: Version) -> ChangeSummary:
+    """``summary`` (of the change from ``a`` to ``b``) with its glance: from ``b``'s stored
+    sentence operations when consecutive (only the changed sentences are word-diffed), else
+    from a diff of the two versions."""
+    if summary.glance is not None:
+        return summary
+    consecutive = a.article_id == b.article_id and b.number == a.number + 1
+    classification = b.classification if consecutive else None
+    change = change_text(_text(a), _text(b), classification)
+    return replace(summary, glance=glance_of(change))
+
+
+def _text(version: Version) -> VersionText:
+    return VersionText(version.title, version.byline, version.paragraphs)
 
 
 def summarize(

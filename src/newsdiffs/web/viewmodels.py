@@ -4,12 +4,15 @@ JSON API all share. Functions read through the :class:`~newsdiffs.storage.base.S
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 
+from newsdiffs.cards import card_url, version_text
+from newsdiffs.core.change_text import ChangeText, change_text
 from newsdiffs.core.classify import Classification
 from newsdiffs.core.diffing import ArticleDiff
 from newsdiffs.core.headlines import TitleHistory, analyze_titles
@@ -22,12 +25,14 @@ from newsdiffs.core.schedule import (
     get_policy,
 )
 from newsdiffs.errors import ConfigError, HiddenError
-from newsdiffs.models import Article, ArticleStatus, Version
+from newsdiffs.models import Article, ArticleEvent, ArticleStatus, EventKind, Version
 from newsdiffs.storage.base import Store
 from newsdiffs.usecases import pick_versions
 from newsdiffs.web.context import WebContext
-from newsdiffs.web.diffview import DiffRow, diff_rows, title_row
-from newsdiffs.web.summaries import ChangeSummary, stored_summary, summarize
+from newsdiffs.web.diffview import DiffRow, RowGroup, diff_rows, first_change, fold_rows, title_row
+from newsdiffs.web.summaries import ChangeSummary, stored_summary, summarize, with_glance
+
+DESCRIPTION_LIMIT = 300  # characters of og:description: previews show two or three lines
 
 
 def safe_href(url: str | None) -> str | None:
@@ -74,8 +79,11 @@ def change_to(context: WebContext, version: Version) -> ChangeSummary | None:
     return changes_to(context, [version]).get(version.id)
 
 
-def changes_to(context: WebContext, versions: Sequence[Version]) -> dict[int, ChangeSummary]:
-    """The change that produced each version, by version id (first versions left out).
+def changes_to(
+    context: WebContext, versions: Sequence[Version], *, glance: bool = False
+) -> dict[int, ChangeSummary]:
+    """The change that produced each version, by version id (first versions left out);
+    ``glance``: each with its glance (the change itself, for lists).
 
     Cached summaries first; the previous versions of the others in one query.
     """
@@ -85,7 +93,7 @@ def changes_to(context: WebContext, versions: Sequence[Version]) -> dict[int, Ch
         if version.number < 2:
             continue
         cached: ChangeSummary | None = context.summaries.get(version.id)
-        if cached is not None:
+        if cached is not None and (cached.glance is not None or not glance):
             found[version.id] = cached
         else:
             missing.append(version)
@@ -93,8 +101,28 @@ def changes_to(context: WebContext, versions: Sequence[Version]) -> dict[int, Ch
         previous = context.store.previous_versions([version.id for version in missing])
         for version in missing:
             before = previous.get(version.id)
-            if before is not None:
-                found[version.id] = change_between(context, before, version)
+            if before is None:
+                continue
+            summary = change_between(context, before, version)
+            if glance:
+                summary = with_glance(summary, before, version)
+                context.summaries.put(version.id, summary)
+            found[version.id] = summary
+    return found
+
+
+def changes_by_id(context: WebContext, version_ids: Sequence[int]) -> dict[int, ChangeSummary]:
+    """:func:`changes_to` with glances, for versions known by id (search hits): cached
+    summaries are used without reading the versions."""
+    found: dict[int, ChangeSummary] = {}
+    missing: list[Version] = []
+    for version_id in version_ids:
+        cached: ChangeSummary | None = context.summaries.get(version_id)
+        if cached is not None and cached.glance is not None:
+            found[version_id] = cached
+        else:
+            missing.append(context.store.get_version(version_id))
+    found.update(changes_to(context, missing, glance=True))
     return found
 
 
@@ -195,6 +223,63 @@ def _retirement_rule(policy_name: str) -> str:
     return f"Articles are retired after {when}."
 
 
+EVENT_LABELS: dict[EventKind, str] = {
+    EventKind.GONE: "The page was gone (it answered 404 or 410)",
+    EventKind.RETURNED: "The page came back",
+    EventKind.REDIRECTED: "The page redirected to another article",
+    EventKind.URL_REDIRECT: "The article moved to a new address",
+    EventKind.EXTRACTION_ANOMALY: "Extraction anomaly: the text collapsed; not stored",
+    EventKind.RETIRED: "Retired: it stopped changing, so it is no longer checked",
+    EventKind.DUPLICATE: "The page named another article as its own",
+    EventKind.LIVE_BLOG: "The page turned out to be a live blog",
+    EventKind.UNKNOWN: "Event",
+}
+EXTRACTOR_UPGRADED = "extractor_upgraded"  # derived from versions: not a stored event kind
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """Something that happened to the article between versions (a row of its history)."""
+
+    at: datetime
+    kind: str  # an EventKind value, or EXTRACTOR_UPGRADED
+    label: str
+    detail: str = ""
+
+
+def event_row(event: ArticleEvent) -> EventRow:
+    label = EVENT_LABELS.get(event.kind) or event.kind.value.replace("_", " ").capitalize()
+    return EventRow(event.at, event.kind.value, label, event.detail)
+
+
+def extractor_upgrades(versions: Sequence[Version]) -> list[EventRow]:
+    """A row where a version was read by another extractor than the one before it."""
+    return [
+        EventRow(
+            version.captured_at,
+            EXTRACTOR_UPGRADED,
+            "Extractor upgraded",
+            f"{before.extractor} → {version.extractor}",
+        )
+        for before, version in itertools.pairwise(versions)
+        if version.extractor != before.extractor
+    ]
+
+
+def history_rows(
+    rows: Sequence[VersionRow], events: Sequence[EventRow]
+) -> tuple[VersionRow | EventRow, ...]:
+    """Versions and events in time order; an event at a version's very time after it, an
+    extractor upgrade before the version it produced."""
+
+    def key(row: VersionRow | EventRow) -> tuple[datetime, int]:
+        if isinstance(row, VersionRow):
+            return row.version.captured_at, 1
+        return row.at, 0 if row.kind == EXTRACTOR_UPGRADED else 2
+
+    return tuple(sorted([*rows, *events], key=key))
+
+
 @dataclass(frozen=True)
 class ArticleView:
     article: Article
@@ -202,6 +287,13 @@ class ArticleView:
     rows: tuple[VersionRow, ...]
     status: tuple[str, ...]
     titles: TitleHistory | None = None
+    snapshots: Mapping[int, str] = field(default_factory=dict)  # version id -> Wayback URL
+    events: tuple[EventRow, ...] = ()
+
+    @property
+    def history(self) -> tuple[VersionRow | EventRow, ...]:
+        """The version table: versions and events in time order."""
+        return history_rows(self.rows, self.events)
 
     @property
     def headline_test(self) -> bool:
@@ -224,8 +316,20 @@ def article_view(context: WebContext, article_id: int) -> ArticleView:
     now = context.clock.now()
     titles = analyze_titles([version.title for version in versions]) if versions else None
     return ArticleView(
-        article, safe_href(article.url), tuple(rows), status_sentences(article, now), titles
+        article,
+        safe_href(article.url),
+        tuple(rows),
+        status_sentences(article, now),
+        titles,
+        archived_versions(context.store, article_id),
+        (*map(event_row, context.store.events(article_id)), *extractor_upgrades(versions)),
     )
+
+
+def archived_versions(store: Store, article_id: int) -> dict[int, str]:
+    """Version id -> its Wayback snapshot, for the versions that have one (safe links only)."""
+    found = store.snapshots(article_id)
+    return {version_id: href for version_id, url in found.items() if (href := safe_href(url))}
 
 
 @dataclass(frozen=True)
@@ -238,6 +342,24 @@ class DiffView:
     classification: Classification
     headline: DiffRow
     rows: tuple[DiffRow, ...]
+    change: ChangeText  # the change in words: og:description, the card's alt text
+    card_url: str  # absolute: og:image
+    summary: ChangeSummary  # its size counts headline and byline words too
+
+    @property
+    def groups(self) -> tuple[RowGroup, ...]:
+        """The rows with long unchanged runs folded (``<details>``)."""
+        return fold_rows(self.rows)
+
+    @property
+    def first_change(self) -> str | None:
+        """The anchor of the first change ("headline", "p3"), for "jump to first change"."""
+        return first_change(self.headline, self.rows)
+
+    @property
+    def description(self) -> str:
+        """The change summary for link previews (``og:description``)."""
+        return self.change.plain_summary(DESCRIPTION_LIMIT)
 
     @property
     def later(self) -> str:
@@ -274,6 +396,9 @@ def diff_view(context: WebContext, article_id: int, a_number: int, b_number: int
         classification=change.classification,
         headline=title_row(change.diff.title),
         rows=diff_rows(change.diff.paragraphs),
+        change=change_text(version_text(a), version_text(b), change.classification),
+        card_url=card_url(context.settings.base_url, article_id, a.number, b.number),
+        summary=change_between(context, a, b),
     )
 
 
@@ -282,15 +407,20 @@ class VersionView:
     article: Article
     version: Version
     change: ChangeSummary | None
+    snapshot: str | None = None  # the Wayback Machine's copy of this version
+
+
+def _version_view(context: WebContext, article: Article, version: Version) -> VersionView:
+    snapshot = archived_versions(context.store, article.id).get(version.id)
+    return VersionView(article, version, change_to(context, version), snapshot)
 
 
 def version_view(context: WebContext, version_id: int) -> VersionView:
     version = context.store.get_version(version_id)
     article = visible_article(context.store, version.article_id)
-    return VersionView(article, version, change_to(context, version))
+    return _version_view(context, article, version)
 
 
 def version_by_number(context: WebContext, article_id: int, number: int) -> VersionView:
     article = visible_article(context.store, article_id)
-    version = context.store.version_at(article_id, number)
-    return VersionView(article, version, change_to(context, version))
+    return _version_view(context, article, context.store.version_at(article_id, number))

@@ -1,0 +1,225 @@
+"""Every reader's page type in a real browser (Debian's chromium through Playwright) at
+1280 px and 390 px: screenshots kept as artifacts (``$NEWSDIFFS_ARTIFACTS``, default
+``tests/artifacts/``), and axe-core (installed from npm into a temporary directory; skipped
+when npm cannot) injected into each page type, with no serious or critical violation."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from web_seed import START, Seeded, record, seed
+
+from newsdiffs.models import ArticleEvent, Check, CheckOutcome, CheckResult, EventKind
+from newsdiffs.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = Path(
+    os.environ.get("NEWSDIFFS_ARTIFACTS") or Path(__file__).resolve().parent / "artifacts"
+)
+WIDTHS = (1280, 390)
+SERIOUS = ("serious", "critical")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="needs playwright"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def add_long_article(data: Seeded) -> int:
+    """Twelve paragraphs, one changed near the end: the diff page folds the rest; and a
+    history with events between the versions."""
+    url = "https://www.nytimes.com/2015/12/16/world/long-story.html"
+    article, _ = data.store.add_article("nytimes", url, START)
+    paragraphs = [
+        f"Paragraph {n}: the city council met again to discuss the budget, the roads and "
+        f"the new library, and residents spoke for {n + 2} minutes each."
+        for n in range(12)
+    ]
+    record(
+        data.store, article.id, START + timedelta(hours=1), "Council meets on budget", paragraphs
+    )
+    gone_at = START + timedelta(hours=2)
+    data.store.record_check(
+        CheckResult(
+            check=Check(article_id=article.id, checked_at=gone_at, outcome=CheckOutcome.GONE),
+            events=(ArticleEvent(article.id, gone_at, EventKind.GONE, "HTTP 404"),),
+            next_check_at=gone_at + timedelta(hours=1),
+        )
+    )
+    changed = [*paragraphs]
+    changed[9] = "Paragraph 9: the council approved the budget late at night, after a long debate."
+    record(data.store, article.id, START + timedelta(hours=4), "Council approves budget", changed)
+    return article.id
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Seeded, int]]:
+    data = seed(tmp_path_factory.mktemp("screens"))
+    long_id = add_long_article(data)
+    port = free_port()
+    data.settings = replace(data.settings, public_url=f"http://127.0.0.1:{port}")
+    config = uvicorn.Config(
+        create_app(data.settings, data.store, data.clock),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", data, long_id
+    server.should_exit = True
+    thread.join(timeout=10)
+    data.store.close()
+
+
+def page_paths(data: Seeded, long_id: int) -> dict[str, str]:
+    return {
+        "front": "/",
+        "source": "/sources/nytimes",
+        "article": f"/articles/{long_id}",
+        "diff": f"/articles/{long_id}/diff/1/2",
+        "search": "/search?q=Talks",
+    }
+
+
+@pytest.fixture(scope="module")
+def axe_script(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """axe-core's axe.min.js, from the npm registry into a temporary directory."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("needs npm to install axe-core")
+    prefix = tmp_path_factory.mktemp("axe")
+    try:
+        subprocess.run(
+            [npm, "install", "--prefix", str(prefix), "axe-core", "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    except (subprocess.SubprocessError, OSError) as error:
+        pytest.skip(f"npm could not install axe-core: {error}")
+    return (prefix / "node_modules" / "axe-core" / "axe.min.js").read_text()
+
+
+def test_screenshots_of_every_page_type(served: tuple[str, Seeded, int]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, data, long_id = served
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    console_errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for width in WIDTHS:
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.on(
+                    "console",
+                    lambda m: console_errors.append(m.text) if m.type == "error" else None,
+                )
+                for name, path in page_paths(data, long_id).items():
+                    page.goto(base + path)
+                    suffix = "-folded" if name == "diff" else ""
+                    page.screenshot(
+                        path=str(ARTIFACTS / f"{name}{suffix}-{width}.png"), full_page=True
+                    )
+                    # nothing wider than the screen: no sideways scrolling
+                    overflow = page.evaluate(
+                        "document.documentElement.scrollWidth - window.innerWidth"
+                    )
+                    assert overflow <= 1, (name, width, overflow)
+                # the diff page unfolded: every <details> opened by a click on its summary
+                page.goto(base + page_paths(data, long_id)["diff"])
+                summaries = page.locator("details:visible > summary")
+                assert summaries.count() >= 1
+                hidden = page.locator("details:visible p").first
+                assert not hidden.is_visible()
+                for n in range(summaries.count()):
+                    summaries.nth(n).click()
+                assert hidden.is_visible()
+                page.screenshot(path=str(ARTIFACTS / f"diff-unfolded-{width}.png"), full_page=True)
+                # jump to the first change
+                page.locator("a.jump:visible").first.click()
+                assert page.url.endswith(("#headline", "#side-headline"))  # it changed first
+                page.close()
+        finally:
+            browser.close()
+    assert not console_errors, console_errors
+    for width in WIDTHS:
+        for name in ("front", "source", "article", "diff-folded", "diff-unfolded", "search"):
+            assert (ARTIFACTS / f"{name}-{width}.png").stat().st_size > 5_000
+
+
+def _serious(violations: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v.get("impact") in SERIOUS
+    ]
+
+
+def test_axe_finds_no_serious_violation(served: tuple[str, Seeded, int], axe_script: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, data, long_id = served
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for width in WIDTHS:
+                # The site's Content-Security-Policy forbids inline scripts: axe is injected.
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900}, bypass_csp=True
+                )
+                page = context.new_page()
+                paths = {**page_paths(data, long_id), "lookup": "/lookup", "sources": "/sources"}
+                for name, path in paths.items():
+                    page.goto(base + path)
+                    if name == "diff":  # what is folded is checked too
+                        page.evaluate(
+                            "document.querySelectorAll('details').forEach(d => d.open = true)"
+                        )
+                    page.add_script_tag(content=axe_script)
+                    result = page.evaluate("async () => JSON.stringify(await axe.run())")
+                    violations = json.loads(result)["violations"]
+                    problems = _serious(violations)
+                    if problems:
+                        found[f"{name} at {width} px"] = problems
+                context.close()
+        finally:
+            browser.close()
+    assert not found, json.dumps(found, indent=2)

@@ -1,0 +1,192 @@
+"""A real browser (Debian's chromium through Playwright) reads the statistics pages at 1280 px
+and 390 px: charts drawn, readable and inside the page, their tables a click away, no
+console error (a Content-Security-Policy violation is one). Screenshots go to
+``$NEWSDIFFS_ARTIFACTS`` (default ``tests/artifacts/``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import uvicorn
+from web_seed import START, Seeded, record, seed
+
+from newsdiffs.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = Path(
+    os.environ.get("NEWSDIFFS_ARTIFACTS") or Path(__file__).resolve().parent / "artifacts"
+)
+WIDTHS = (1280, 390)
+PAGES = {"stats": "/stats", "source-stats": "/sources/nytimes/stats"}
+SERIOUS = ("serious", "critical")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="needs playwright"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def add_two_weeks_of_edits(data: Seeded) -> None:
+    """A fortnight of stories with a few edits each, so that the per-day charts have shape."""
+    for n in range(14):
+        first = START + timedelta(days=n, hours=8)
+        url = f"https://www.nytimes.com/2015/12/{15 + n}/story-{n}.html"
+        article, _ = data.store.add_article("nytimes", url, first)
+        title = f"Story {n} develops"
+        for edit in range(1 + n % 4):
+            body = (f"Story {n} begins.", f"Update {edit}: officials said {edit + n} things.")
+            if edit == 2:
+                title = f"Story {n} develops further"
+            record(data.store, article.id, first + timedelta(hours=2 * edit), title, body)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Seeded]]:
+    data = seed(tmp_path_factory.mktemp("stats-browser"))
+    add_two_weeks_of_edits(data)
+    port = free_port()
+    data.settings = replace(data.settings, public_url=f"http://127.0.0.1:{port}")
+    config = uvicorn.Config(
+        create_app(data.settings, data.store, data.clock),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", data
+    server.should_exit = True
+    thread.join(timeout=10)
+    data.store.close()
+
+
+@pytest.mark.parametrize(("shot", "path"), PAGES.items())
+def test_stats_pages_in_chromium(served: tuple[str, Seeded], path: str, shot: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, _ = served
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    console_errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
+            page.on(
+                "console", lambda m: console_errors.append(m.text) if m.type == "error" else None
+            )
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(f"{base}{path}")
+                charts = page.locator("svg.chart")
+                assert charts.count() >= 4
+                for n in range(charts.count()):
+                    box = charts.nth(n).bounding_box()
+                    # the column's width on a phone, 30rem (480 px) on a wide screen
+                    assert box is not None and box["width"] >= min(0.8 * width, 480)
+                    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+                # nothing wider than the screen: no sideways scrolling of the page
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll_width <= width
+                # chart text stays readable on a phone: at least 10 px tall
+                heights = page.locator("svg.chart text").evaluate_all(
+                    "els => els.map(e => e.getBoundingClientRect().height)"
+                )
+                assert min(heights) >= 10
+                # the text alternative opens without JavaScript
+                first = page.locator("figure.chart details").first
+                assert not first.locator("table").is_visible()
+                first.locator("summary").click()
+                assert first.locator("table tbody tr").count() >= 1
+                assert first.locator("table").is_visible()
+                page.screenshot(path=str(ARTIFACTS / f"{shot}-{width}.png"), full_page=True)
+        finally:
+            browser.close()
+    assert console_errors == []
+
+
+@pytest.fixture(scope="module")
+def axe_script(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """axe-core's axe.min.js, from the npm registry into a temporary directory."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("needs npm to install axe-core")
+    prefix = tmp_path_factory.mktemp("axe")
+    try:
+        subprocess.run(
+            [npm, "install", "--prefix", str(prefix), "axe-core", "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    except (subprocess.SubprocessError, OSError) as error:
+        pytest.skip(f"npm could not install axe-core: {error}")
+    return (prefix / "node_modules" / "axe-core" / "axe.min.js").read_text()
+
+
+def test_axe_finds_no_serious_violation(served: tuple[str, Seeded], axe_script: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, _ = served
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for width in WIDTHS:
+                # The site's Content-Security-Policy forbids inline scripts: axe is injected.
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900}, bypass_csp=True
+                )
+                page = context.new_page()
+                for name, path in PAGES.items():
+                    page.goto(base + path)
+                    # the tables folded in <details> are checked too
+                    page.evaluate(
+                        "document.querySelectorAll('details').forEach(d => d.open = true)"
+                    )
+                    page.add_script_tag(content=axe_script)
+                    result = page.evaluate("async () => JSON.stringify(await axe.run())")
+                    problems = [
+                        f"{v['id']} ({v['impact']}): {v['help']} at "
+                        f"{[n['target'] for n in v['nodes']][:3]}"
+                        for v in json.loads(result)["violations"]
+                        if v.get("impact") in SERIOUS
+                    ]
+                    if problems:
+                        found[f"{name} at {width} px"] = problems
+                context.close()
+        finally:
+            browser.close()
+    assert not found, json.dumps(found, indent=2)

@@ -171,13 +171,13 @@ def test_search_pages_across_fts_batches(store: SqlStore, monkeypatch: pytest.Mo
         for v in range(4):
             record(store, article.id, 10 * n + v, f"Storm {n}", f"heavy rain edition {v} {n}")
     batches: list[int] = []
-    newest = fulltext._SqliteFts5.newest
+    newest = fulltext._newest_matches
 
-    def counting(self: fulltext._SqliteFts5, *args: Any) -> list[tuple[int, int | None]]:
-        batches.append(args[2])  # (connection, before, limit, conditions)
-        return newest(self, *args)
+    def counting(*args: Any) -> list[tuple[int, int | None]]:
+        batches.append(args[3])  # (connection, backend, before, limit, conditions)
+        return newest(*args)
 
-    monkeypatch.setattr(fulltext._SqliteFts5, "newest", counting)
+    monkeypatch.setattr(fulltext, "_newest_matches", counting)
     newest_first = list(reversed(ids))
     hits = store.search("rain", limit=20)
     assert [hit.article.id for hit in hits] == newest_first

@@ -170,3 +170,18 @@ def test_pathological_text_finishes_in_under_a_second(paragraph: str) -> None:
     text.plain_summary(300)
     text.html()
     assert time.process_time() - start < 1.0
+
+
+def test_an_edit_inside_a_very_long_sentence_is_summarised_from_where_it_changed() -> None:
+    """A paragraph with no sentence break is one huge sentence: the summary word-diffs only
+    the part that changed (0.6 s of a diff page's CPU at 240,000 characters before)."""
+    words = " ".join(f"w{n}" for n in range(30_000))
+    edited = words.replace("w15000 w15001", "w15000 CHANGED w15001")
+    a = VersionText("Title", None, (words,))
+    b = VersionText("Title", None, (edited,))
+    started = time.process_time()
+    text = change_text(a, b, None)
+    assert time.process_time() - started < 1.0
+    [line] = [line for line in text.lines() if "CHANGED" in line]
+    assert "{+CHANGED+}" in line and len(line) < 2_000
+    assert "w14990" in line or "w15000" in line  # context around the change

@@ -369,3 +369,23 @@ def test_the_demo_front_page_shows_every_headline_change_of_the_newsroom(
         assert urls <= set(truth)
     finally:
         store.close()
+
+
+def test_feeds_show_a_headline_test_once_too(seeded: Seeded) -> None:
+    """The Atom and RSS feeds fold the switches as the front page does."""
+    import feedparser
+
+    before = seeded.store.latest_version(seeded.kerry_id)
+    assert before is not None
+    at = START + timedelta(hours=8)
+    for n, title in enumerate((KERRY_V1_TITLE, KERRY_V2_TITLE, KERRY_V1_TITLE)):
+        record(seeded.store, seeded.kerry_id, at + timedelta(hours=n), title, before.paragraphs)
+    client = client_for(seeded)
+    for path in ("/feeds/changes.atom", "/feeds/changes.rss", "/sources/nytimes/changes.atom"):
+        feed = feedparser.parse(client.get(path).content)
+        kerry = [e for e in feed.entries if f"/articles/{seeded.kerry_id}/" in e.link]
+        tests = [e for e in kerry if e.title.startswith("Headline test: ")]
+        assert len(tests) == 1, path
+        assert f"'{KERRY_V1_TITLE}' / '{KERRY_V2_TITLE}'" in tests[0].title
+        assert "3 switches" in tests[0].summary
+        assert len(kerry) == 2, path  # the first change rewrote the text: its own entry

@@ -332,3 +332,21 @@ def test_chart_text_is_escaped_and_parses_back_unchanged() -> None:
         assert root.findtext(f"{SVG}title") == nasty
         assert root.findtext(f"{SVG}desc") == nasty
         assert any(nasty in (text.text or "") for text in root.iter(f"{SVG}text"))
+
+
+def test_a_starting_server_warms_the_statistics(seeded: Seeded) -> None:
+    """The app's startup starts the report in the background (uvicorn runs the lifespan;
+    TestClient as a context manager does too)."""
+    app = create_app(seeded.settings, seeded.store, seeded.clock)
+    warmed: list[bool] = []
+    cache = app.state.stats_cache
+    original = cache.warm
+
+    def spy() -> None:
+        warmed.append(True)
+        original()
+
+    cache.warm = spy
+    with TestClient(app) as client:
+        assert warmed == [True]
+        assert client.get("/stats").status_code == 200

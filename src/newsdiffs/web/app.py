@@ -9,6 +9,8 @@ Absolute URLs (feeds, redirects) come from ``settings.base_url``, never the Host
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -144,6 +146,7 @@ def create_app(settings: Settings, store: Store, clock: Clock | None = None) -> 
         docs_url=None,
         redoc_url=None,
         redirect_slashes=False,  # _slash_redirect does it, without trusting the Host header
+        lifespan=_started,
     )
     app.state.context = WebContext(settings=settings, store=store, clock=clock or SystemClock())
     app.state.templates = make_environment()
@@ -162,6 +165,14 @@ def create_app(settings: Settings, store: Store, clock: Clock | None = None) -> 
     app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["health"])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+@asynccontextmanager
+async def _started(app: FastAPI) -> AsyncIterator[None]:
+    """When a server starts the app, the statistics are computed in the background, so the
+    first /stats request does not wait for them (17 s at 1,000,000 versions)."""
+    app.state.stats_cache.warm()
+    yield
 
 
 def _healthz(request: Request) -> JSONResponse:

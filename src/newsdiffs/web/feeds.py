@@ -30,6 +30,7 @@ from newsdiffs.models import Version
 from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START
 from newsdiffs.web.context import WebContext, get_context
 from newsdiffs.web.listings import (
+    ChangeEntry,
     ChangeItem,
     latest_changes,
     search_page,
@@ -146,17 +147,25 @@ class FeedBuilder:
     def tag(self, specific: str) -> str:
         return f"tag:{self.authority},{TAG_DATE}:{quote(specific, safe='/')}"
 
-    def change_entry(self, item: ChangeItem, words: ChangeText | None) -> FeedEntry:
-        """``words``: the change in words (None when the previous version is not found)."""
+    def change_entry(
+        self, item: ChangeItem, words: ChangeText | None, test: ChangeEntry | None = None
+    ) -> FeedEntry:
+        """``words``: the change in words (None when the previous version is not found);
+        ``test``: the list entry when the change stands for a headline test's switches."""
         article, version, change = item.article, item.version, item.change
         line = describe(change, article.source)
+        title = f"{version.title or article.url} (version {version.number})"
+        if test is not None and test.headline_test is not None:
+            variants = " / ".join(f"'{v}'" for v in test.headline_test.variants)
+            line = f"Headline test: {variants} ({test.switches} switches). {line}"
+            title = f"Headline test: {variants}"
         summary, content = line, ""
         if words is not None and not words.empty:
             summary = f"{line}\n{words.plain_summary(SUMMARY_LIMIT)}"
             content = f"<p>{escape(line)}</p>\n{words.html()}"
         return FeedEntry(
             id=self.tag(f"article/{article.id}/version/{version.number}"),
-            title=f"{version.title or article.url} (version {version.number})",
+            title=title,
             link=f"{self.base}/articles/{article.id}/diff/{version.number - 1}/{version.number}",
             updated=version.captured_at,
             summary=summary,
@@ -170,6 +179,20 @@ class FeedBuilder:
         return [
             self.change_entry(item, _words(previous.get(item.version.id), item.version))
             for item in items
+        ]
+
+    def listing_entries(
+        self, context: WebContext, entries: Sequence[ChangeEntry]
+    ) -> list[FeedEntry]:
+        """A feed entry per list entry: a headline test's switches as one entry, as the
+        HTML lists show them."""
+        items = [entry.item for entry in entries]
+        previous = context.store.previous_versions([item.version.id for item in items])
+        return [
+            self.change_entry(
+                entry.item, _words(previous.get(entry.item.version.id), entry.item.version), entry
+            )
+            for entry in entries
         ]
 
     def feed(self, specific: str, title: str, page: str, entries: Sequence[FeedEntry]) -> Feed:
@@ -201,9 +224,9 @@ def latest_feed(
     kind: OptionalText = None,
 ) -> Response:
     context: WebContext = get_context(request)
-    listing = latest_changes(context, source=source or None, kind=kind or None)
+    listing = latest_changes(context, source=source or None, kind=kind or None, glance=True)
     builder = FeedBuilder(request)
-    entries = builder.change_entries(context, listing.items)
+    entries = builder.listing_entries(context, listing.entries)
     title = "newsdiffs: latest changes" + (f" in {source}" if source else "")
     return render_feed(builder.feed("changes", title, "/", entries), fmt)
 
@@ -212,9 +235,9 @@ def latest_feed(
 def source_feed(request: Request, name: SourceName, fmt: FeedFormat) -> Response:
     context = get_context(request)
     source = source_row(context, name)
-    listing = latest_changes(context, source=name)
+    listing = latest_changes(context, source=name, glance=True)
     builder = FeedBuilder(request)
-    entries = builder.change_entries(context, listing.items)
+    entries = builder.listing_entries(context, listing.entries)
     title = f"newsdiffs: changes in {source.title}"
     page = f"/sources/{quote(name, safe='')}"
     return render_feed(builder.feed(f"source/{name}", title, page, entries), fmt)

@@ -81,8 +81,9 @@ def score(log: Sequence[ServedEntry], recorded: Mapping[str, Sequence[datetime]]
     """Compare what a tracker stored (URL -> captured_at of each version) with the truth.
 
     Each recorded version is matched to the served entry for its URL nearest in sim time
-    (ties go to the later entry: captured_at is taken just before the request). It is a
-    true positive when that entry is an expected version not already matched.
+    (ties go to the later entry). A version is dated when its answer arrived, so its entry
+    is normally the one just before it. It is a true positive when that entry is an expected
+    version not already matched.
     """
     grouped = entries_by_url(log)
     expected_total = sum(sum(expected_flags(entries)) for entries in grouped.values())

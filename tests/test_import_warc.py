@@ -210,3 +210,27 @@ def test_real_pairs_imported_follow_their_ground_truth(
     (versions,) = _hashes(db).values()
     expected = 2 if pair["expected"] == "edit" else 1
     assert len(versions) == expected, (pair["expected"], pair["what_changed"])
+
+
+def _arc_record(url: str, when: datetime, body: bytes) -> bytes:
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body
+    return f"{url} 127.0.0.1 {when:%Y%m%d%H%M%S} text/html {len(http)}\n".encode() + http + b"\n"
+
+
+def test_arc_files_are_read_too(tmp_path: Path) -> None:
+    """The older ARC format (Internet Archive crawls before WARC), written by hand here."""
+    version = b"1 0 newsdiffs\nURL IP-address Archive-date Content-type Archive-length\n"
+    arc = f"filedesc://crawl.arc 0.0.0.0 {WHEN:%Y%m%d%H%M%S} text/plain {len(version)}\n"
+    later = WHEN + timedelta(hours=2)
+    records = [
+        arc.encode() + version + b"\n",
+        _arc_record("https://news.example/arc", WHEN, _page("Budget approved", STORY)),
+        _arc_record("https://news.example/arc", later, _page("Budget approved late", STORY)),
+    ]
+    path = tmp_path / "crawl.arc.gz"
+    path.write_bytes(b"".join(gzip.compress(record) for record in records))  # a member each
+    db = str(tmp_path / "arc.db")
+    out = _import(db, str(path))
+    assert "2 replayed" in out and "new_version: 1" in out
+    (versions,) = _hashes(db).values()
+    assert len(versions) == 2

@@ -2,67 +2,23 @@
 
 from __future__ import annotations
 
-import importlib.util
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browser import BROWSER_MARKS, launch, serving
 from web_seed import KERRY_V1_TITLE, KERRY_V2_TITLE, Seeded, seed
 
-from newsdiffs.web import create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="needs playwright"),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Seeded]]:
     data = seed(tmp_path_factory.mktemp("browser"))
-    port = free_port()
-    # Served at its public address, so that absolute URLs (og:image) point at this server.
-    data.settings = replace(data.settings, public_url=f"http://127.0.0.1:{port}")
-    config = uvicorn.Config(
-        create_app(data.settings, data.store, data.clock),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", data
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(data) as base:
+        yield base, data
     data.store.close()
 
 
@@ -73,7 +29,7 @@ def test_article_and_diff_pages_in_chromium(served: tuple[str, Seeded]) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     console_errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on(
@@ -129,7 +85,7 @@ def test_diff_page_og_image_loads_as_an_image(served: tuple[str, Seeded]) -> Non
 
     base, data = served
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page()
             page.goto(f"{base}/articles/{data.kerry_id}/diff/1/2")

@@ -5,53 +5,26 @@ when npm cannot) injected into each page type, with no serious or critical viola
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import shutil
-import socket
-import subprocess
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
+from browser import (
+    ARTIFACTS,
+    BROWSER_MARKS,
+    WIDTHS,
+    axe_script,
+    launch,
+    serious_violations,
+    serving,
+)
 from web_seed import START, Seeded, record, seed
 
 from newsdiffs.models import ArticleEvent, Check, CheckOutcome, CheckResult, EventKind
-from newsdiffs.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-ARTIFACTS = Path(
-    os.environ.get("NEWSDIFFS_ARTIFACTS") or Path(__file__).resolve().parent / "artifacts"
-)
-WIDTHS = (1280, 390)
-SERIOUS = ("serious", "critical")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="needs playwright"),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+pytestmark = BROWSER_MARKS
+__all__ = ["axe_script"]  # the fixture, shared
 
 
 def add_long_article(data: Seeded) -> int:
@@ -85,25 +58,8 @@ def add_long_article(data: Seeded) -> int:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Seeded, int]]:
     data = seed(tmp_path_factory.mktemp("screens"))
     long_id = add_long_article(data)
-    port = free_port()
-    data.settings = replace(data.settings, public_url=f"http://127.0.0.1:{port}")
-    config = uvicorn.Config(
-        create_app(data.settings, data.store, data.clock),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", data, long_id
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(data) as base:
+        yield base, data, long_id
     data.store.close()
 
 
@@ -117,25 +73,6 @@ def page_paths(data: Seeded, long_id: int) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def axe_script(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """axe-core's axe.min.js, from the npm registry into a temporary directory."""
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("needs npm to install axe-core")
-    prefix = tmp_path_factory.mktemp("axe")
-    try:
-        subprocess.run(
-            [npm, "install", "--prefix", str(prefix), "axe-core", "--no-audit", "--no-fund"],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-    except (subprocess.SubprocessError, OSError) as error:
-        pytest.skip(f"npm could not install axe-core: {error}")
-    return (prefix / "node_modules" / "axe-core" / "axe.min.js").read_text()
-
-
 def test_screenshots_of_every_page_type(served: tuple[str, Seeded, int]) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -143,7 +80,7 @@ def test_screenshots_of_every_page_type(served: tuple[str, Seeded, int]) -> None
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     console_errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             for width in WIDTHS:
                 page = browser.new_page(viewport={"width": width, "height": 900})
@@ -184,21 +121,13 @@ def test_screenshots_of_every_page_type(served: tuple[str, Seeded, int]) -> None
             assert (ARTIFACTS / f"{name}-{width}.png").stat().st_size > 5_000
 
 
-def _serious(violations: list[dict[str, Any]]) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in violations
-        if v.get("impact") in SERIOUS
-    ]
-
-
 def test_axe_finds_no_serious_violation(served: tuple[str, Seeded, int], axe_script: str) -> None:
     from playwright.sync_api import sync_playwright
 
     base, data, long_id = served
     found: dict[str, list[str]] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             for width in WIDTHS:
                 # The site's Content-Security-Policy forbids inline scripts: axe is injected.
@@ -213,10 +142,7 @@ def test_axe_finds_no_serious_violation(served: tuple[str, Seeded, int], axe_scr
                         page.evaluate(
                             "document.querySelectorAll('details').forEach(d => d.open = true)"
                         )
-                    page.add_script_tag(content=axe_script)
-                    result = page.evaluate("async () => JSON.stringify(await axe.run())")
-                    violations = json.loads(result)["violations"]
-                    problems = _serious(violations)
+                    problems = serious_violations(page, axe_script)
                     if problems:
                         found[f"{name} at {width} px"] = problems
                 context.close()

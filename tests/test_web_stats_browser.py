@@ -5,52 +5,26 @@ console error (a Content-Security-Policy violation is one). Screenshots go to
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import shutil
-import socket
-import subprocess
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import uvicorn
+from browser import (
+    ARTIFACTS,
+    BROWSER_MARKS,
+    WIDTHS,
+    axe_script,
+    launch,
+    serious_violations,
+    serving,
+)
 from web_seed import START, Seeded, record, seed
 
-from newsdiffs.web import create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-ARTIFACTS = Path(
-    os.environ.get("NEWSDIFFS_ARTIFACTS") or Path(__file__).resolve().parent / "artifacts"
-)
-WIDTHS = (1280, 390)
 PAGES = {"stats": "/stats", "source-stats": "/sources/nytimes/stats"}
-SERIOUS = ("serious", "critical")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="needs playwright"),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+pytestmark = BROWSER_MARKS
+__all__ = ["axe_script"]  # the fixture, shared
 
 
 def add_two_weeks_of_edits(data: Seeded) -> None:
@@ -71,25 +45,8 @@ def add_two_weeks_of_edits(data: Seeded) -> None:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Seeded]]:
     data = seed(tmp_path_factory.mktemp("stats-browser"))
     add_two_weeks_of_edits(data)
-    port = free_port()
-    data.settings = replace(data.settings, public_url=f"http://127.0.0.1:{port}")
-    config = uvicorn.Config(
-        create_app(data.settings, data.store, data.clock),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", data
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(data) as base:
+        yield base, data
     data.store.close()
 
 
@@ -101,7 +58,7 @@ def test_stats_pages_in_chromium(served: tuple[str, Seeded], path: str, shot: st
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     console_errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
             page.on(
@@ -137,32 +94,13 @@ def test_stats_pages_in_chromium(served: tuple[str, Seeded], path: str, shot: st
     assert console_errors == []
 
 
-@pytest.fixture(scope="module")
-def axe_script(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """axe-core's axe.min.js, from the npm registry into a temporary directory."""
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("needs npm to install axe-core")
-    prefix = tmp_path_factory.mktemp("axe")
-    try:
-        subprocess.run(
-            [npm, "install", "--prefix", str(prefix), "axe-core", "--no-audit", "--no-fund"],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-    except (subprocess.SubprocessError, OSError) as error:
-        pytest.skip(f"npm could not install axe-core: {error}")
-    return (prefix / "node_modules" / "axe-core" / "axe.min.js").read_text()
-
-
 def test_axe_finds_no_serious_violation(served: tuple[str, Seeded], axe_script: str) -> None:
     from playwright.sync_api import sync_playwright
 
     base, _ = served
     found: dict[str, list[str]] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             for width in WIDTHS:
                 # The site's Content-Security-Policy forbids inline scripts: axe is injected.
@@ -176,14 +114,7 @@ def test_axe_finds_no_serious_violation(served: tuple[str, Seeded], axe_script: 
                     page.evaluate(
                         "document.querySelectorAll('details').forEach(d => d.open = true)"
                     )
-                    page.add_script_tag(content=axe_script)
-                    result = page.evaluate("async () => JSON.stringify(await axe.run())")
-                    problems = [
-                        f"{v['id']} ({v['impact']}): {v['help']} at "
-                        f"{[n['target'] for n in v['nodes']][:3]}"
-                        for v in json.loads(result)["violations"]
-                        if v.get("impact") in SERIOUS
-                    ]
+                    problems = serious_violations(page, axe_script)
                     if problems:
                         found[f"{name} at {width} px"] = problems
                 context.close()

@@ -12,7 +12,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, func, or_, select
+from sqlalchemy import Engine, Select, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsdiffs.errors import StorageError
@@ -102,11 +102,11 @@ def versions_in_time_order(
     while True:
         page = query
         if after is not None:
+            # A range on captured_at first, so that the page starts from the index (an OR
+            # of the two keyset conditions alone made every page a scan of the table).
             page = query.where(
-                or_(
-                    versions.c.captured_at > after[0],
-                    and_(versions.c.captured_at == after[0], versions.c.id > after[1]),
-                )
+                versions.c.captured_at >= after[0],
+                or_(versions.c.captured_at > after[0], versions.c.id > after[1]),
             )
         try:
             with engine.connect() as connection:
@@ -119,5 +119,4 @@ def versions_in_time_order(
             version = version_from_row(tuple(row)[:width])
             if selection.picks(version):
                 yield article_from_row(tuple(row)[width:]), version
-        last = version_from_row(tuple(rows[-1])[:width])
-        after = (last.captured_at, last.id)
+        after = (version.captured_at, version.id)

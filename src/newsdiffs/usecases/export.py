@@ -9,16 +9,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, TypeVar
 
 from newsdiffs.errors import ConfigError, InputError
 from newsdiffs.export.gitrepo import write_git
 from newsdiffs.export.jsonl import write_jsonl
 from newsdiffs.export.newsedits import write_newsedits
 from newsdiffs.export.parquet import write_parquet
-from newsdiffs.export.selection import History, Selection
+from newsdiffs.export.selection import Selection
 from newsdiffs.export.warc import write_warc
-from newsdiffs.models import Article, Version
 from newsdiffs.storage.base import Store
 from newsdiffs.storage.export_reads import (
     article_histories,
@@ -26,6 +25,8 @@ from newsdiffs.storage.export_reads import (
     versions_in_time_order,
 )
 from newsdiffs.storage.sql import SqlStore
+
+T = TypeVar("T")
 
 
 class ExportFormat(enum.StrEnum):
@@ -68,7 +69,7 @@ def export_archive(
     engine = store.engine
     if fmt in (ExportFormat.WARC, ExportFormat.GIT):
         progress.begin(f"export {fmt.value}", store.totals().versions)
-        timed = _counted(versions_in_time_order(engine, selection), progress)
+        timed = _advancing(versions_in_time_order(engine, selection), progress)
         if fmt is ExportFormat.GIT:
             written = write_git(timed, path)
         else:
@@ -107,15 +108,8 @@ def _new_file(path: Path) -> Iterator[BinaryIO]:
         partial.unlink(missing_ok=True)
 
 
-def _advancing(histories: Iterable[History], progress: Progress) -> Iterator[History]:
-    for history in histories:
-        yield history
-        progress.advance(1)
-
-
-def _counted(
-    versions: Iterable[tuple[Article, Version]], progress: Progress
-) -> Iterator[tuple[Article, Version]]:
-    for item in versions:
+def _advancing(items: Iterable[T], progress: Progress) -> Iterator[T]:
+    """``items``, the progress bar advancing by one after each."""
+    for item in items:
         yield item
         progress.advance(1)

@@ -30,6 +30,8 @@ DECLARED_WITHOUT_IMPORT = {
     "sniffio": "httpcore probes for it on every request; missing, that costs ~0.5 ms each",
     "lxml-html-clean": "justext imports it; old pip misses justext's lxml[html_clean]",
     "python-multipart": "FastAPI parses the admin's form posts with it",
+    "httptools": "uvicorn parses HTTP with it when installed (h11, in Python, cost more CPU)",
+    "uvloop": "uvicorn runs its event loop on it when installed (not on Windows)",
 }
 
 

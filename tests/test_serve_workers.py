@@ -87,3 +87,21 @@ def test_two_workers_both_answer_and_stop_cleanly(tmp_path: Path) -> None:
     assert server.returncode == 0, err.decode()[-2000:]
     for pid in pids:  # no worker left behind
         assert not Path(f"/proc/{pid}").exists(), f"worker {pid} still running"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uvloop has no Windows build")
+def test_serve_runs_on_the_c_http_parser_and_uvloop() -> None:
+    """What uvicorn's "auto" picks (serve leaves both on auto): the installed C parser and
+    libuv loop, not h11 and asyncio's loop, which cost more CPU per request."""
+    import asyncio
+
+    from uvicorn.loops.auto import auto_loop_factory
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    assert AutoHTTPProtocol.__name__ == "HttpToolsProtocol"
+    loop = auto_loop_factory(use_subprocess=False)()
+    try:
+        assert type(loop).__module__.startswith("uvloop")
+        assert isinstance(loop, asyncio.AbstractEventLoop)
+    finally:
+        loop.close()

@@ -58,6 +58,7 @@ class Plan:
     warmup_s: float
     pages: str  # heavy | light
     configurations: tuple[int, ...]  # 0: the embedded runner; N: N Celery workers
+    concurrency: int = Settings().concurrency  # checks in flight per checking process
 
 
 @dataclass
@@ -108,7 +109,7 @@ class Window:
             # What the checks could reach with nothing else in the way:
             "ceiling_politeness_per_s": round(plan.hosts / settings.per_host_delay_s, 1),
             "ceiling_latency_per_s": round(
-                processes * settings.concurrency / (plan.latency_ms / 1000), 1
+                processes * plan.concurrency / (plan.latency_ms / 1000), 1
             ),
             # Every process a check costs CPU in (checkers, scheduler, Redis, PostgreSQL, the
             # page server) sharing this machine's cores, and nothing else running.
@@ -132,7 +133,7 @@ def run(plan: Plan, admin_url: str, log: Any) -> list[dict[str, Any]]:
             print(f"  {name}: seeding {plan.articles:,} articles ...", file=log, flush=True)
             with scale_seed.scratch(admin_url, DATABASE) as url:
                 scale_seed.seed_articles(url, plan.articles, base_urls, _due_in_last_hour)
-                env = _environment(url, redis_url, max(1, processes))
+                env = _environment(url, redis_url, max(1, processes), plan.concurrency)
                 window = _measure(plan, name, processes, env, work, url, (redis, server))
             row = window.as_dict(name, max(1, processes), plan)
             print(
@@ -178,14 +179,16 @@ def _due_in_last_hour(rng: Any) -> datetime:
     return datetime.now(UTC) - timedelta(seconds=rng.random() * 3600)
 
 
-def _environment(db_url: str, broker_url: str, queues: int) -> dict[str, str]:
+def _environment(db_url: str, broker_url: str, queues: int, concurrency: int) -> dict[str, str]:
     """The process environment: ours without any NEWSDIFFS_*, then the run's settings only
-    (every politeness setting stays at its default)."""
+    (every politeness setting stays at its default; only the checks in flight per process
+    may be set, to compare processes where latency, not CPU, bounds them)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDIFFS_")}
     env.update(
         NEWSDIFFS_DB=db_url,
         NEWSDIFFS_BROKER_URL=broker_url,
         NEWSDIFFS_HOST_QUEUES=str(queues),
+        NEWSDIFFS_CONCURRENCY=str(concurrency),
         NEWSDIFFS_ALLOW_PRIVATE_ADDRESSES="true",  # loopback hosts
     )
     return env

@@ -105,3 +105,25 @@ def test_serve_runs_on_the_c_http_parser_and_uvloop() -> None:
         assert isinstance(loop, asyncio.AbstractEventLoop)
     finally:
         loop.close()
+
+
+@pytest.mark.parametrize("threads", [1, 4])
+def test_page_handlers_run_on_the_web_threads_setting(tmp_path: Path, threads: int) -> None:
+    """The started app sizes its event loop's thread pool from ``web_threads``, not
+    Starlette's 40, and pages still answer."""
+    import anyio.to_thread
+    from fastapi.testclient import TestClient
+
+    from newsdiffs.settings import Settings
+    from newsdiffs.web import create_app
+
+    db = tmp_path / "threads.db"
+    store = open_store(str(db))
+    try:
+        app = create_app(Settings(db=str(db), web_threads=threads), store)
+        with TestClient(app) as client:
+            assert client.get("/").status_code == 200
+            limiter = client.portal.call(anyio.to_thread.current_default_thread_limiter)
+            assert limiter.total_tokens == threads
+    finally:
+        store.close()

@@ -182,6 +182,12 @@ class Settings:
     web_workers: int = setting(
         0, "Web server worker processes (serve --workers); 0: one per CPU core.", at_least(0)
     )
+    web_threads: int = setting(
+        4,
+        "Threads per web worker process that run page handlers (pages are CPU work and "
+        "Python runs one thread at a time: more threads only contend for it).",
+        positive,
+    )
     admin_token: str = setting(
         "", "Token required for write actions in the web app and API (empty: disabled)."
     )

@@ -69,14 +69,15 @@ def newsdiffs(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "newsdiffs", "--db", str(db), *args]
 
 
-def measure_exports(articles: int, work: Path) -> list[dict[str, Any]]:
+def measure_exports(articles: int, work: Path, formats: list[str]) -> list[dict[str, Any]]:
     db = bench_web.database_path(articles)
     if not db.exists():
         print(f"building a {articles:,}-article archive (cached at {db}) ...", flush=True)
         bench_web.build(db, articles, VERSIONS_PER_ARTICLE)
     versions = articles * VERSIONS_PER_ARTICLE
     rows = []
-    for fmt, name in FORMATS.items():
+    for fmt in formats:
+        name = FORMATS[fmt]
         out = work / f"{articles}-{name}"
         seconds, peak_mb, _ = run_child(newsdiffs(db, "export", fmt, str(out)))
         rows.append(
@@ -165,26 +166,48 @@ def measure_import(captures: int, work: Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="article counts (x10 versions)")
-    parser.add_argument("--captures", type=int, default=4000)
+    parser.add_argument("--captures", type=int, default=4000, help="0: no import run")
+    parser.add_argument(
+        "--formats",
+        default=",".join(FORMATS),
+        help="formats to export; the others keep their rows from the last results",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    formats = [f for f in args.formats.split(",") if f]
+    if unknown := set(formats) - set(FORMATS):
+        parser.error(f"unknown formats: {', '.join(sorted(unknown))}")
     with tempfile.TemporaryDirectory(prefix="bench_export_") as folder:
         work = Path(folder)
         exports = []
         for articles in sizes:
             print(f"exports of {articles * VERSIONS_PER_ARTICLE:,} versions:", flush=True)
-            exports += measure_exports(articles, work)
-        imported = measure_import(args.captures, work)
+            exports += measure_exports(articles, work, formats)
+        imported = measure_import(args.captures, work) if args.captures else None
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    measured = {(row["format"], row["versions"]) for row in exports}
+    exports += [
+        row
+        for row in previous.get("exports", [])
+        if (row["format"], row["versions"]) not in measured
+        and row["versions"] in {size * VERSIONS_PER_ARTICLE for size in sizes}
+    ]
+    exports.sort(key=lambda row: (row["versions"], list(FORMATS).index(row["format"])))
+    imported = imported or previous.get("import")
     flat = {}
     if len(sizes) > 1:
         small, large = sizes[0] * VERSIONS_PER_ARTICLE, sizes[-1] * VERSIONS_PER_ARTICLE
         for fmt in FORMATS:
             low = next(
-                r["peak_mb"] for r in exports if r["format"] == fmt and r["versions"] == small
+                (r["peak_mb"] for r in exports if r["format"] == fmt and r["versions"] == small),
+                None,
             )
             high = next(
-                r["peak_mb"] for r in exports if r["format"] == fmt and r["versions"] == large
+                (r["peak_mb"] for r in exports if r["format"] == fmt and r["versions"] == large),
+                None,
             )
+            if low is None or high is None:
+                continue
             flat[fmt] = {"ratio": round(high / low, 2), "flat": high / low <= FLAT_RATIO}
     print()
     print(f"{'format':<10} {'versions':>10} {'versions/s':>11} {'peak MB':>8}  memory flat?")
@@ -194,10 +217,11 @@ def main(argv: list[str] | None = None) -> int:
             verdict = f"x{fmt_flat['ratio']} {'yes' if fmt_flat['flat'] else 'NO'}"
         print(f"{row['format']:<10} {row['versions']:>10,} {row['versions_per_s']:>11,} "
               f"{row['peak_mb']:>8.1f}  {verdict}")  # fmt: skip
-    print(
-        f"import warc: {imported['captures_per_s']:,.0f} captures/s "
-        f"(target >= {IMPORT_TARGET:.0f}: {'met' if imported['meets_target'] else 'MISSED'})"
-    )
+    if imported:
+        print(
+            f"import warc: {imported['captures_per_s']:,.0f} captures/s (target >= "
+            f"{IMPORT_TARGET:.0f}: {'met' if imported['meets_target'] else 'MISSED'})"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps({"exports": exports, "memory_flat": flat, "import": imported}, indent=2) + "\n"

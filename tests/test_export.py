@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -19,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from web_seed import KERRY_V2_TITLE, START, Seeded, seed
 
 from newsdiffs.cli import cli, main
+from newsdiffs.export import gitrepo
 from newsdiffs.models import ArticleStatus
 from newsdiffs.storage import SqlStore
 
@@ -228,7 +230,8 @@ def test_git_history_has_a_commit_per_version_dated_at_capture(
     assert len(log) == _all_versions(seeded.store)
     stamps = [int(line.split()[0]) for line in log]
     assert stamps == sorted(stamps) and stamps[0] == int(START.timestamp())
-    text = (out / "nytimes" / f"{seeded.kerry_id}.txt").read_text()
+    folder = str(seeded.kerry_id // 1000)  # folders of at most 1,000 articles
+    text = (out / "nytimes" / folder / f"{seeded.kerry_id}.txt").read_text()
     assert text.startswith(KERRY_V2_TITLE)
     again = tmp_path / "again"
     _export(seeded.settings.db, "git", str(again))
@@ -239,6 +242,43 @@ def test_git_history_has_a_commit_per_version_dated_at_capture(
         for d in (out, again)
     ]
     assert heads[0] == heads[1]  # the same database gives the same commits
+
+
+def test_git_history_split_over_several_imports_is_the_same_history(
+    seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each git fast-import process takes a bounded number of commits (its memory grows
+    with them); the next continues the branch: the same commits, hashes and files."""
+    whole = tmp_path / "whole"
+    _export(seeded.settings.db, "git", str(whole))
+    versions = _all_versions(seeded.store)
+    assert versions >= 5
+    imports: list[int] = []
+    fast_import = gitrepo._fast_import
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        imports.append(commits := fast_import(*args, **kwargs))
+        return commits
+
+    monkeypatch.setattr(gitrepo, "_fast_import", counted)
+    for size in (2, versions):  # several imports; exactly one full import and an empty one
+        monkeypatch.setattr(gitrepo, "COMMITS_PER_IMPORT", size)
+        imports.clear()
+        split = tmp_path / f"split-{size}"
+        _export(seeded.settings.db, "git", str(split))
+        heads, counts = [], []
+        for repo in (whole, split):
+            heads.append(_git(repo, "rev-parse", "HEAD"))
+            counts.append(_git(repo, "rev-list", "--count", "HEAD"))
+        assert heads[0] == heads[1] and counts == [str(versions)] * 2
+        assert _digest(split) == _digest(whole)
+        full, rest = divmod(versions, size)
+        assert imports == [size] * full + [rest]  # the last import takes what is left
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
 
 
 def test_jsonl_streams_to_stdout(seeded: Seeded) -> None:

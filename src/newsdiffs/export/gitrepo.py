@@ -28,6 +28,13 @@ from newsdiffs.models import Article, Version
 AUTHOR = b"newsdiffs <newsdiffs@localhost>"
 FOLDER_SIZE = 1000  # articles per folder: ids 12000-12999 live in <source>/12/
 COMMITS_PER_IMPORT = 100_000
+# git maps its packs into memory up to 8 GiB by default, and keeps 96 MiB of delta bases:
+# the final checkout of 100,000 articles reached 1,055 MB resident, 142 MB with these.
+BOUNDED = (
+    *("-c", "core.packedGitLimit=32m"),
+    *("-c", "core.packedGitWindowSize=8m"),
+    *("-c", "core.deltaBaseCacheLimit=8m"),
+)
 
 
 def article_path(article: Article) -> str:
@@ -102,7 +109,10 @@ def write_git(versions: Iterable[tuple[Article, Version]], directory: Path) -> i
             break
     if total:
         subprocess.run(
-            [git, "checkout", "-q", "main"], cwd=directory, check=True, capture_output=True
+            [git, *BOUNDED, "checkout", "-q", "main"],
+            cwd=directory,
+            check=True,
+            capture_output=True,
         )
     return total
 
@@ -111,7 +121,7 @@ def _fast_import(
     git: str, directory: Path, versions: Iterable[tuple[Article, Version]], continues: bool
 ) -> int:
     process = subprocess.Popen(
-        [git, "fast-import", "--quiet", "--done"],
+        [git, *BOUNDED, "fast-import", "--quiet", "--done"],
         cwd=directory,
         stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,

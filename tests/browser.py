@@ -11,7 +11,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -112,3 +112,28 @@ def serious_violations(page: Any, axe_script: str) -> list[str]:
         for v in json.loads(result)["violations"]
         if v.get("impact") in SERIOUS
     ]
+
+
+def violations_at_every_width(
+    browser: Any,
+    base: str,
+    paths: Mapping[str, str],
+    axe_script: str,
+    unfold: Callable[[str], bool] = lambda name: True,
+) -> dict[str, list[str]]:
+    """Serious and critical axe-core violations of each page at each of :data:`WIDTHS`, by
+    "<name> at <width> px"; pages for which ``unfold(name)`` have their ``<details>``
+    opened first, so that what is folded is checked too."""
+    found: dict[str, list[str]] = {}
+    for width in WIDTHS:
+        # The site's Content-Security-Policy forbids inline scripts: axe is injected.
+        context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+        page = context.new_page()
+        for name, path in paths.items():
+            page.goto(base + path)
+            if unfold(name):
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            if problems := serious_violations(page, axe_script):
+                found[f"{name} at {width} px"] = problems
+        context.close()
+    return found

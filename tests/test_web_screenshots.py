@@ -16,8 +16,8 @@ from browser import (
     WIDTHS,
     axe_script,
     launch,
-    serious_violations,
     serving,
+    violations_at_every_width,
 )
 from web_seed import START, Seeded, record, seed
 
@@ -125,27 +125,13 @@ def test_axe_finds_no_serious_violation(served: tuple[str, Seeded, int], axe_scr
     from playwright.sync_api import sync_playwright
 
     base, data, long_id = served
-    found: dict[str, list[str]] = {}
+    paths = {**page_paths(data, long_id), "lookup": "/lookup", "sources": "/sources"}
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
-            for width in WIDTHS:
-                # The site's Content-Security-Policy forbids inline scripts: axe is injected.
-                context = browser.new_context(
-                    viewport={"width": width, "height": 900}, bypass_csp=True
-                )
-                page = context.new_page()
-                paths = {**page_paths(data, long_id), "lookup": "/lookup", "sources": "/sources"}
-                for name, path in paths.items():
-                    page.goto(base + path)
-                    if name == "diff":  # what is folded is checked too
-                        page.evaluate(
-                            "document.querySelectorAll('details').forEach(d => d.open = true)"
-                        )
-                    problems = serious_violations(page, axe_script)
-                    if problems:
-                        found[f"{name} at {width} px"] = problems
-                context.close()
+            found = violations_at_every_width(
+                browser, base, paths, axe_script, unfold=lambda name: name == "diff"
+            )
         finally:
             browser.close()
     assert not found, json.dumps(found, indent=2)

@@ -16,8 +16,8 @@ from browser import (
     WIDTHS,
     axe_script,
     launch,
-    serious_violations,
     serving,
+    violations_at_every_width,
 )
 from web_seed import START, Seeded, record, seed
 
@@ -98,26 +98,10 @@ def test_axe_finds_no_serious_violation(served: tuple[str, Seeded], axe_script: 
     from playwright.sync_api import sync_playwright
 
     base, _ = served
-    found: dict[str, list[str]] = {}
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
-            for width in WIDTHS:
-                # The site's Content-Security-Policy forbids inline scripts: axe is injected.
-                context = browser.new_context(
-                    viewport={"width": width, "height": 900}, bypass_csp=True
-                )
-                page = context.new_page()
-                for name, path in PAGES.items():
-                    page.goto(base + path)
-                    # the tables folded in <details> are checked too
-                    page.evaluate(
-                        "document.querySelectorAll('details').forEach(d => d.open = true)"
-                    )
-                    problems = serious_violations(page, axe_script)
-                    if problems:
-                        found[f"{name} at {width} px"] = problems
-                context.close()
+            found = violations_at_every_width(browser, base, PAGES, axe_script)
         finally:
             browser.close()
     assert not found, json.dumps(found, indent=2)

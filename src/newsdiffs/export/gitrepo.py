@@ -30,17 +30,18 @@ FOLDER_SIZE = 1000  # articles per folder: ids 12000-12999 live in <source>/12/
 COMMITS_PER_IMPORT = 20_000
 # git maps its packs into memory up to 8 GiB by default, and keeps 96 MiB of delta bases:
 # the final checkout of 100,000 articles reached 1,055 MB resident, 142 MB with these.
-BOUNDED = (
+DELTA_CACHE = ("-c", "core.deltaBaseCacheLimit=8m")
+CHECKOUT_BOUNDS = (
     *("-c", "core.packedGitLimit=32m"),
     *("-c", "core.packedGitWindowSize=8m"),
-    *("-c", "core.deltaBaseCacheLimit=8m"),
+    *DELTA_CACHE,
 )
 # fast-import reads back the folders it changes from the packs written before it: windows
 # of 8 MiB made it map and unmap all the time (half its time in the kernel)
 IMPORT_BOUNDS = (
     *("-c", "core.packedGitLimit=128m"),
     *("-c", "core.packedGitWindowSize=32m"),
-    *("-c", "core.deltaBaseCacheLimit=8m"),
+    *DELTA_CACHE,
 )
 
 
@@ -120,7 +121,7 @@ def write_git(versions: Iterable[tuple[Article, Version]], directory: Path) -> i
             break
     if total:
         subprocess.run(
-            [git, *BOUNDED, "checkout", "-q", "main"],
+            [git, *CHECKOUT_BOUNDS, "checkout", "-q", "main"],
             cwd=directory,
             check=True,
             capture_output=True,

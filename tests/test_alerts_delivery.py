@@ -610,8 +610,12 @@ def test_a_target_down_for_an_hour_gets_every_alert_in_order_and_checking_goes_o
     baseline = track_newsroom(tmp_path, None)
     baseline.store.close()
     # Checking went on at full speed: during the outage hour checks were made as promptly
-    # (lag behind their due time) and as often as in the same hour without alerts. A check
-    # held up by one hanging send would lag 50 simulated minutes (SEND_TIMEOUT_S).
+    # (lag behind their due time) as in the same hour without alerts. A check held up by one
+    # hanging send would lag 50 simulated minutes (SEND_TIMEOUT_S): the lag bounds are what
+    # catch a blocked loop. How many checks fall in one hour also follows what each run
+    # happened to see (the newsroom's edits decide each article's next check), and a busy
+    # CI machine measured 10 against 19 with every check on time, so the count is only
+    # bounded loosely here and over the whole run more tightly.
     lags, base_lags = outage.lags(down_from, up_at), baseline.lags(down_from, up_at)
     print(
         f"outage hour: {len(lags)} checks, lag p90 {p90(lags) / MINUTE:.1f} min, "
@@ -620,7 +624,7 @@ def test_a_target_down_for_an_hour_gets_every_alert_in_order_and_checking_goes_o
         f"max {max(base_lags, default=0) / MINUTE:.1f} min"
     )
     # (A sender that blocked the loop for its sends measured 4 checks against 14 here.)
-    assert len(lags) >= 0.7 * len(base_lags)
+    assert len(lags) >= 0.45 * len(base_lags)
     assert p90(lags) <= max(2 * p90(base_lags), 10 * MINUTE)
     assert max(lags) < 25 * MINUTE
     assert len(outage.checks) >= 0.9 * len(baseline.checks)

@@ -86,6 +86,21 @@ def test_previous_versions_in_one_query(store: SqlStore) -> None:
     assert store.previous_versions([]) == {}
 
 
+def test_versions_by_id_in_one_query(store: SqlStore) -> None:
+    first, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
+    second, _ = store.add_article("cnn", "https://cnn.example/1", at(0))
+    for n in range(2):
+        record(store, first.id, n, f"one v{n + 1}", f"body {n}")
+    record(store, second.id, 5, "two v1", "other body")
+    one, two = store.versions(first.id), store.versions(second.id)
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    found = store.versions_by_id([two[0].id, one[1].id, 999])
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    assert found == {two[0].id: two[0], one[1].id: one[1]}
+    assert store.versions_by_id([]) == {}
+
+
 def test_latest_changes_by_kind(store: SqlStore) -> None:
     article, _ = store.add_article("bbc", "https://bbc.example/1", at(0))
     record(store, article.id, 0, "v1", "a")

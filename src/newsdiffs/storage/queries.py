@@ -100,6 +100,7 @@ VERSIONS_OF = SELECT_VERSION.where(versions.c.article_id == bindparam("article_i
     versions.c.number
 )
 VERSION_BY_ID = SELECT_VERSION.where(versions.c.id == bindparam("id"))
+VERSIONS_BY_ID = SELECT_VERSION.where(versions.c.id.in_(bindparam("ids", expanding=True)))
 VERSION_AT = SELECT_VERSION.where(
     versions.c.article_id == bindparam("article_id"), versions.c.number == bindparam("number")
 )

@@ -360,6 +360,13 @@ class SqlStore(SqlAlertStore):
             raise NotFoundError(f"no version with id {version_id}")
         return version_from_row(row)
 
+    def versions_by_id(self, version_ids: Sequence[int]) -> dict[int, Version]:
+        if not version_ids:
+            return {}
+        with self._reading() as connection:
+            rows = connection.execute(q.VERSIONS_BY_ID, {"ids": list(version_ids)})
+            return {version.id: version for version in map(version_from_row, rows)}
+
     def version_at(self, article_id: int, number: int) -> Version:
         with self._reading() as connection:
             parameters = {"article_id": article_id, "number": number}

@@ -115,14 +115,15 @@ def changes_by_id(context: WebContext, version_ids: Sequence[int]) -> dict[int, 
     """:func:`changes_to` with glances, for versions known by id (search hits): cached
     summaries are used without reading the versions."""
     found: dict[int, ChangeSummary] = {}
-    missing: list[Version] = []
+    missing: list[int] = []
     for version_id in version_ids:
         cached: ChangeSummary | None = context.summaries.get(version_id)
         if cached is not None and cached.glance is not None:
             found[version_id] = cached
         else:
-            missing.append(context.store.get_version(version_id))
-    found.update(changes_to(context, missing, glance=True))
+            missing.append(version_id)
+    read = context.store.versions_by_id(missing)
+    found.update(changes_to(context, [read[id_] for id_ in missing if id_ in read], glance=True))
     return found
 
 

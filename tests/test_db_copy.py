@@ -173,7 +173,13 @@ def test_copy_moves_everything_and_verifies_it(archive: Seeded, target: str) -> 
         )
         assert copied.latest_changes(limit=50) == source.latest_changes(limit=50)
         # The full-text index was built: the same hits, and the hidden article stays hidden.
-        for query in ("Kerry", "budget", "title:Syria", '"foreign minister"'):
+        for query in (
+            "Kerry",
+            "budget",
+            "title:Syria",
+            '"foreign minister"',
+            "Kerry source:nytimes",
+        ):
             found = [(hit.article.id, hit.version_id) for hit in copied.search(query)]
             assert found == [(hit.article.id, hit.version_id) for hit in source.search(query)]
             assert found, query

@@ -182,3 +182,43 @@ def test_claims_migration_down_and_up_keeps_articles_unclaimed(empty_engine: Eng
     assert not columns & {"claim_token", "claimed_until"}
     upgrade_to_head(empty_engine)
     assert [claim.article.id for claim in store.claim_due(NOW, 10, LEASE)] == [article.id]
+
+
+def test_source_lexeme_migration_fills_and_empties_the_index(empty_engine: Engine) -> None:
+    """0008 on PostgreSQL: versions stored before it get their source in the full-text
+    index on the way up, lose it on the way down, and `source:` search finds the same
+    articles at either revision (below 0008 through the article join alone)."""
+    upgrade_to_head(empty_engine)
+    store = SqlStore(empty_engine)
+    store_one_version(store, "https://bbc.example/1", "Floods in the north.")
+    cnn, _ = store.add_article("cnn", "https://cnn.example/1", NOW)
+    version = NewVersion(NOW, "Title", ("Floods in the south.",), "hash-cnn", "generic@1", b"")
+    store.record_check(
+        CheckResult(Check(cnn.id, NOW, CheckOutcome.FIRST_VERSION), version, next_check_at=NOW)
+    )
+
+    def sources_indexed() -> list[str]:
+        if empty_engine.dialect.name != "postgresql":
+            return []
+        with empty_engine.connect() as connection:
+            lexemes = connection.execute(
+                text(
+                    "SELECT lexeme FROM versions_fts, unnest(all_tsv)"
+                    " WHERE lexeme LIKE 'source:%' ORDER BY lexeme"
+                )
+            )
+            return list(lexemes.scalars())
+
+    def found(query: str) -> list[str]:
+        return [hit.article.source for hit in store.search(query)]
+
+    postgres = empty_engine.dialect.name == "postgresql"
+    assert sources_indexed() == (["source:bbc", "source:cnn"] if postgres else [])
+    assert found("floods source:cnn") == ["cnn"]
+    downgrade_to(empty_engine, "0007")
+    assert sources_indexed() == []
+    assert found("floods -source:cnn") == ["bbc"]
+    upgrade_to_head(empty_engine)
+    assert sources_indexed() == (["source:bbc", "source:cnn"] if postgres else [])
+    assert found("floods source:bbc") == ["bbc"]
+    assert found("floods") == ["cnn", "bbc"]

@@ -7,7 +7,8 @@ SQLite (a file under tmp_path) always; PostgreSQL when NEWSDIFFS_TEST_PG_URL is 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+import random
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,7 +38,7 @@ from newsdiffs.models import (
     NewVersion,
     Source,
 )
-from newsdiffs.storage import EndpointState, SqlStore, Store, open_store, recording
+from newsdiffs.storage import EndpointState, SqlStore, Store, fulltext, open_store, recording
 from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START
 from newsdiffs.storage.schema import checks, events, versions
 
@@ -618,6 +619,65 @@ def test_search_one_hit_per_article_newest_version(store: SqlStore) -> None:
     assert [h.article.id for h in store.search("prime", offset=1, limit=5)] == [ids["storm"]]
     store.set_status(ids["storm"], "hidden")
     assert hit_ids(store, "prime") == [ids["budget"]]
+
+
+SEARCH_WORDS = ("alpha", "bravo", "copper", "delta")
+ODD_SOURCE = "o'brien\\news:x"  # a quote, a backslash, a colon: one lexeme all the same
+
+
+def test_search_pages_match_a_reading_of_every_version(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many articles, several versions each, over several sources; PostgreSQL's windows and
+    batches made tiny so that one page spans many of them. Every query's page is what a
+    reading of every version gives: each visible article's newest matching version, newest
+    first."""
+    monkeypatch.setattr(fulltext, "FIRST_WINDOW", 3)
+    monkeypatch.setattr(fulltext, "FTS_BATCH", 2)
+    rng = random.Random(7)
+    sources = ("bbc", "cnn", ODD_SOURCE)
+    texts: list[tuple[int, int, str, str]] = []  # (version id, article id, source, text)
+    minute = 0
+    for n in range(40):
+        source = sources[n % 3]
+        article, _ = store.add_article(source, f"https://{n}.example/story", at(minute))
+        for _ in range(rng.randint(1, 3)):
+            minute += 1
+            words = " ".join(rng.choice(SEARCH_WORDS) for _ in range(6))
+            version = new_version(f"{n}-{minute}", minute, title=f"Story {n}", paragraphs=(words,))
+            store.record_check(result(article.id, minute, version))
+            texts.append((store.versions(article.id)[-1].id, article.id, source, words))
+    hidden = texts[-1][1]
+    store.set_status(hidden, "hidden")
+
+    def reading(match: Callable[[str], bool], wanted: set[str]) -> list[int]:
+        seen: set[int] = set()
+        page = []
+        for _, article_id, source, words in sorted(texts, reverse=True):
+            visible = article_id != hidden and source in wanted
+            if visible and article_id not in seen and match(words):
+                seen.add(article_id)
+                page.append(article_id)
+        return page
+
+    every = set(sources)
+    queries: list[tuple[str, str | None, Callable[[str], bool], set[str]]] = [
+        ("alpha", None, lambda t: "alpha" in t.split(), every),
+        ("alpha copper", None, lambda t: {"alpha", "copper"} <= set(t.split()), every),
+        ('"delta bravo"', None, lambda t: "delta bravo" in t, every),
+        ("bravo -alpha", None, lambda t: "bravo" in t.split() and "alpha" not in t, every),
+        ("copper source:cnn", None, lambda t: "copper" in t.split(), {"cnn"}),
+        (f'delta source:"{ODD_SOURCE}"', None, lambda t: "delta" in t.split(), {ODD_SOURCE}),
+        ("alpha source:bbc source:cnn", None, lambda t: "alpha" in t.split(), {"bbc", "cnn"}),
+        ("bravo -source:bbc", None, lambda t: "bravo" in t.split(), every - {"bbc"}),
+        ("bravo", ODD_SOURCE, lambda t: "bravo" in t.split(), {ODD_SOURCE}),
+        ("alpha source:bbc", "cnn", lambda t: "alpha" in t.split(), set()),
+    ]
+    for query, source, match, wanted in queries:
+        expected = reading(match, wanted)
+        assert hit_ids(store, query, source) == expected[:20], query
+        page = [hit.article.id for hit in store.search(query, source, offset=3, limit=4)]
+        assert page == expected[3:7], query
 
 
 # --- SQLite specifics --------------------------------------------------------------------

@@ -59,7 +59,11 @@ from sqlalchemy.types import LargeBinary
 
 from newsdiffs.errors import InputError, StorageError
 from newsdiffs.storage.engine import create_store_engine, ensure_parent_dir, to_url, writer
-from newsdiffs.storage.fulltext import POSTGRES_CONFIG, POSTGRES_DOCUMENT
+from newsdiffs.storage.fulltext import (
+    POSTGRES_CONFIG,
+    POSTGRES_DOCUMENT,
+    POSTGRES_SOURCE_LEXEMES,
+)
 from newsdiffs.storage.migrate import current_revisions, upgrade_to_head
 from newsdiffs.storage.rawpages import decoded_pages
 from newsdiffs.storage.schema import FTS_PREFIX, metadata
@@ -425,7 +429,7 @@ def _full_text_index_built_after(target: Connection, progress: CopyProgress) -> 
     document = select(
         versions.c.id,
         func.to_tsvector(POSTGRES_CONFIG, versions.c.title),
-        func.to_tsvector(POSTGRES_CONFIG, POSTGRES_DOCUMENT),
+        func.to_tsvector(POSTGRES_CONFIG, POSTGRES_DOCUMENT).op("||")(POSTGRES_SOURCE_LEXEMES),
     )
     target.execute(insert(_PG_INDEX).from_select(["version_id", "title_tsv", "all_tsv"], document))
     target.execute(text(f"ALTER TABLE versions ENABLE TRIGGER {_PG_INSERT_TRIGGER}"))

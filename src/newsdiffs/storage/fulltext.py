@@ -1,9 +1,10 @@
 """Full-text search over versions: SQLite FTS5 or PostgreSQL tsvector (migration 0001).
 
 Both index each version's title and body (paragraphs joined by newlines) with English
-stemming, kept in sync by triggers. One hit per article (its newest matching version),
-newest first. The query syntax is parsed once (:mod:`search_syntax`); each backend turns
-the terms into its own match condition and snippets.
+stemming, kept in sync by triggers; PostgreSQL's index also holds each version's source as
+a lexeme (migration 0008). One hit per article (its newest matching version), newest
+first. The query syntax is parsed once (:mod:`search_syntax`); each backend turns the terms
+into its own match condition and snippets.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    cast,
     func,
     literal_column,
     not_,
+    or_,
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import column, table
 from sqlalchemy.sql.expression import ColumnClause, TableClause
@@ -42,6 +46,8 @@ STREAM_BATCH = 200  # matches fetched at a time while collecting a page (Postgre
 FTS_BATCH = 200  # SQLite: matching ids read from the index at least at a time
 MAX_FTS_BATCH = 12_800
 MAX_ROWID = 2**63 - 1
+FIRST_WINDOW = 5_000  # PostgreSQL: the newest version ids searched first (_in_windows)
+DENSE_WINDOW = 50_000  # PostgreSQL: a larger window means rare matches, read from GIN alone
 
 
 class _Backend(Protocol):
@@ -99,6 +105,13 @@ class _SqliteFts5:
 
 
 POSTGRES_CONFIG: ColumnClause[Any] = literal_column("'english'::regconfig")
+# Each version's source, a lexeme of all_tsv without position (migration 0008; its triggers
+# and `newsdiffs db copy` write it): "source:bbc". The English parser never makes one.
+SOURCE_LEXEME = "source:"
+POSTGRES_SOURCE_LEXEMES: ColumnClause[Any] = literal_column(
+    "array_to_tsvector(ARRAY(SELECT 'source:' || articles.source FROM articles "
+    "WHERE articles.id = versions.article_id))"
+)
 POSTGRES_DOCUMENT: ColumnClause[Any] = literal_column(
     "versions.title || chr(10) || coalesce((SELECT string_agg(value, chr(10)) "
     "FROM json_array_elements_text(versions.paragraphs)), '')"
@@ -109,8 +122,9 @@ class _PostgresTsvector:
     index = table("versions_fts", column("version_id"), column("title_tsv"), column("all_tsv"))
     version_id = index.c.version_id
 
-    def __init__(self, parsed: ParsedQuery) -> None:
+    def __init__(self, parsed: ParsedQuery, source_groups: Sequence[Sequence[str]]) -> None:
         self.terms = parsed.terms
+        self.source_groups = source_groups
 
     def _tsquery(self, term: Term) -> ColumnElement[Any]:
         if term.prefix:
@@ -125,6 +139,12 @@ class _PostgresTsvector:
             vector = self.index.c.title_tsv if term.title_only else self.index.c.all_tsv
             matches = vector.op("@@")(self._tsquery(term))
             conditions.append(not_(matches) if term.negated else matches)
+        for group in self.source_groups:  # the index answers sources with the words
+            lexemes = [
+                cast(bindparam(None, _quoted_lexeme(SOURCE_LEXEME + name)), TSQUERY)
+                for name in group
+            ]
+            conditions.append(or_(*(self.index.c.all_tsv.op("@@")(one) for one in lexemes)))
         return and_(*conditions)
 
     def snippets(self, connection: Connection, version_ids: Sequence[int]) -> dict[int, str]:
@@ -140,11 +160,16 @@ class _PostgresTsvector:
         return {version_id: snippet for version_id, snippet in connection.execute(statement)}
 
 
-def _backend(dialect: str, parsed: ParsedQuery) -> _Backend:
+def _quoted_lexeme(lexeme: str) -> str:
+    """``lexeme`` as tsquery input: one quoted lexeme, whatever characters it holds."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _backend(dialect: str, parsed: ParsedQuery, source_groups: Sequence[Sequence[str]]) -> _Backend:
     if dialect == "sqlite":
         return _SqliteFts5(parsed)
     if dialect == "postgresql":
-        return _PostgresTsvector(parsed)
+        return _PostgresTsvector(parsed, source_groups)
     raise NotImplementedError(f"full-text search is not implemented for {dialect}")
 
 
@@ -207,17 +232,111 @@ def _newest_per_article(
     before, batch, scanned = MAX_ROWID, max(FTS_BATCH, wanted), 0
     while len(version_ids) < wanted:
         newest = _newest_matches(connection, backend, before, batch, article_conditions)
-        for version_id, article_id in newest:
-            if article_id is not None and article_id not in seen:
-                seen.add(article_id)
-                version_ids.append(version_id)
-                if len(version_ids) >= wanted:
-                    break
+        _take_new_articles(newest, seen, version_ids, wanted)
         scanned += len(newest)
         if len(newest) < batch:
             break
         before, batch = newest[-1][0], _next_batch(scanned, len(seen), wanted)
     return version_ids
+
+
+def _newest_per_article_in_windows(
+    connection: Connection,
+    backend: _Backend,
+    article_conditions: Sequence[ColumnElement[bool]],
+    wanted: int,
+) -> list[int]:
+    """PostgreSQL: the newest matching version of each visible article, until ``wanted``.
+
+    Version ids are searched in windows, newest first, each sized from the articles found
+    per version id so far; the planner picks its plan within a window, whose range bounds
+    either plan. Once matches prove rare (the articles still missing would take more than
+    DENSE_WINDOW ids), the rest is read from the GIN index alone: the planner is not left
+    to choose there, because for a LIMIT it walks the primary key backwards, testing every
+    version, whenever it overestimates the matches, which it always does for a phrase (it
+    counts the versions holding both words: 4,140 for 39 real at 1,000,000 versions, and a
+    rare phrase then took 1 s).
+    """
+    top = connection.execute(select(func.max(backend.version_id))).scalar()
+    seen: set[int] = set()
+    version_ids: list[int] = []
+    if top is None:
+        return version_ids
+    before, window, batch, matched = top + 1, FIRST_WINDOW, max(FTS_BATCH, wanted), 0
+    low, rare = max(before - window, 0), False
+    while len(version_ids) < wanted:
+        ids = _matches_between(connection, backend, low, before, batch, rare)
+        for start in range(0, len(ids), FTS_BATCH):  # their articles, until the page is full
+            chunk = _with_visible_article(
+                connection, ids[start : start + FTS_BATCH], article_conditions
+            )
+            if _take_new_articles(chunk, seen, version_ids, wanted):
+                break
+        matched += len(ids)
+        if len(ids) == batch:  # more in this window
+            before, batch = ids[-1], _next_batch(matched, len(seen), wanted)
+            continue
+        if low == 0:
+            break
+        window = _next_window(top + 1 - low, len(seen), wanted, window)
+        rare = rare or window > DENSE_WINDOW
+        before, low = low, 0 if rare else max(low - window, 0)
+        batch = MAX_FTS_BATCH if rare else batch
+    return version_ids
+
+
+def _take_new_articles(
+    found: Sequence[tuple[int, int | None]], seen: set[int], version_ids: list[int], wanted: int
+) -> bool:
+    """Adds to ``version_ids`` the first of ``found`` (newest first) for each visible article
+    not yet ``seen``; True once ``wanted`` are in."""
+    for version_id, article_id in found:
+        if article_id is not None and article_id not in seen:
+            seen.add(article_id)
+            version_ids.append(version_id)
+            if len(version_ids) >= wanted:
+                return True
+    return False
+
+
+def _matches_between(
+    connection: Connection, backend: _Backend, low: int, before: int, limit: int, rare: bool
+) -> list[int]:
+    """The ``limit`` newest matching version ids in [low, before); when ``rare``, from
+    the GIN index alone (the primary key can neither bound nor order them: ``id + 0``)."""
+    version_id = backend.version_id + 0 if rare else backend.version_id
+    statement = (
+        select(backend.version_id)
+        .where(backend.condition(), version_id >= low, version_id < before)
+        .order_by(version_id.desc())
+        .limit(limit)
+    )
+    return list(connection.execute(statement).scalars())
+
+
+def _with_visible_article(
+    connection: Connection,
+    version_ids: Sequence[int],
+    article_conditions: Sequence[ColumnElement[bool]],
+) -> list[tuple[int, int | None]]:
+    """Each of ``version_ids``, newest first, with its article's id, or None when the
+    article fails ``article_conditions``."""
+    if not version_ids:
+        return []
+    statement = (
+        select(versions.c.id, articles.c.id)
+        .outerjoin(articles, and_(articles.c.id == versions.c.article_id, *article_conditions))
+        .where(versions.c.id.in_(version_ids))
+        .order_by(versions.c.id.desc())
+    )
+    return [(version_id, article_id) for version_id, article_id in connection.execute(statement)]
+
+
+def _next_window(searched: int, articles_found: int, wanted: int, window: int) -> int:
+    """How many more version ids to search: enough for the missing articles at the rate
+    seen so far (half an article when none was found yet), at least twice the last window."""
+    rate = max(articles_found, 0.5) / searched
+    return max(int(1.5 * (wanted - articles_found) / rate), 2 * window)
 
 
 def _next_batch(scanned: int, articles_found: int, wanted: int) -> int:
@@ -235,7 +354,10 @@ def search_versions(
     parsed = parse_query(query)
     if not parsed.has_positive_term or limit <= 0:
         return []
-    backend = _backend(connection.dialect.name, parsed)
+    source_groups: list[tuple[str, ...]] = [(source,)] if source is not None else []
+    if parsed.sources:
+        source_groups.append(parsed.sources)
+    backend = _backend(connection.dialect.name, parsed, source_groups)
     article_conditions = [articles.c.status != ArticleStatus.HIDDEN.value]
     if source is not None:
         article_conditions.append(articles.c.source == source)
@@ -248,12 +370,14 @@ def search_versions(
     # article is its newest, and reading stops once the page is full. SQLite without a
     # source filter reads ids from the FTS index first (most matches are visible); with one,
     # most matches are not, and streaming the join stops exactly when the page is full.
-    # PostgreSQL always reads in batches with a LIMIT: a streamed, unbounded query runs
-    # behind a server-side cursor, planned for its first 10 % of rows, which walked the
-    # primary key backwards over every version for a rare phrase (1.3 s p95 at 1,000,000
-    # versions, 15.8x SQLite's; benchmarks/bench_scale.py --web).
+    # PostgreSQL reads windows of version ids through its GIN index, the sources included
+    # (a streamed, unbounded query runs behind a server-side cursor, planned for its first
+    # 10 % of rows, which walked the primary key backwards over every version for a rare
+    # phrase: 1.3 s p95 at 1,000,000 versions; benchmarks/bench_scale.py --web).
     filtered = len(article_conditions) > 1
-    if not (isinstance(backend, _SqliteFts5) and filtered):
+    if isinstance(backend, _PostgresTsvector):
+        found_ids = _newest_per_article_in_windows(connection, backend, article_conditions, wanted)
+    elif not filtered:
         found_ids = _newest_per_article(connection, backend, article_conditions, wanted)
     else:
         matches = (

@@ -18,29 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import column, func, insert, make_url, select, table
+from sqlalchemy import make_url
 from sqlalchemy.dialects import postgresql
 
 from newsdiffs.storage import open_store
-from newsdiffs.storage.fulltext import POSTGRES_CONFIG, POSTGRES_DOCUMENT
-from newsdiffs.storage.schema import metadata
+from newsdiffs.storage.fulltext import postgres_index_fill
 
 PREFIX = "bench_scale_"
 _COPY_BATCH = 10_000
 
 
 def _fts_fill_sql() -> str:
-    """The full-text index as migration 0001's trigger fills it, for every version in one
-    statement, from the expressions the search uses (storage/copy.py does the same)."""
-    versions = metadata.tables["versions"]
-    document = select(
-        versions.c.id,
-        func.to_tsvector(POSTGRES_CONFIG, versions.c.title),
-        func.to_tsvector(POSTGRES_CONFIG, POSTGRES_DOCUMENT),
-    )
-    index = table("versions_fts", column("version_id"), column("title_tsv"), column("all_tsv"))
-    statement = insert(index).from_select(["version_id", "title_tsv", "all_tsv"], document)
-    return str(statement.compile(dialect=postgresql.dialect()))
+    """The full-text index as the triggers fill it, for every version in one statement."""
+    return str(postgres_index_fill().compile(dialect=postgresql.dialect()))
 
 
 def dsn(url: str) -> str:

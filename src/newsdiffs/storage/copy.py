@@ -53,17 +53,11 @@ from typing import Any, Protocol
 from sqlalchemy import Column, Engine, Table, func, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.sql import column as column_clause
-from sqlalchemy.sql import table as table_clause
 from sqlalchemy.types import LargeBinary
 
 from newsdiffs.errors import InputError, StorageError
 from newsdiffs.storage.engine import create_store_engine, ensure_parent_dir, to_url, writer
-from newsdiffs.storage.fulltext import (
-    POSTGRES_CONFIG,
-    POSTGRES_DOCUMENT,
-    POSTGRES_SOURCE_LEXEMES,
-)
+from newsdiffs.storage.fulltext import postgres_index_fill
 from newsdiffs.storage.migrate import current_revisions, upgrade_to_head
 from newsdiffs.storage.rawpages import decoded_pages
 from newsdiffs.storage.schema import FTS_PREFIX, metadata
@@ -74,13 +68,7 @@ from newsdiffs.storage.sql import describe_error
 # memory 236 MB at 200 or 1,000 (and 232 MB for an archive of 2,000 versions), 464 MB at 5,000.
 BATCH_ROWS = 1_000
 _DIGEST_MODULUS = 2**256
-# PostgreSQL's full-text index (migration 0001): its table and the trigger that fills it.
-_PG_INDEX = table_clause(
-    "versions_fts",
-    column_clause("version_id"),
-    column_clause("title_tsv"),
-    column_clause("all_tsv"),
-)
+# The trigger that fills PostgreSQL's full-text index (migration 0001).
 _PG_INSERT_TRIGGER = "versions_fts_insert"
 # Tables besides the schema's that are not copied: Alembic's and SQLite's (the full-text
 # index's all start with FTS_PREFIX and are rebuilt, not copied).
@@ -423,15 +411,9 @@ def _full_text_index_built_after(target: Connection, progress: CopyProgress) -> 
         return
     target.execute(text(f"ALTER TABLE versions DISABLE TRIGGER {_PG_INSERT_TRIGGER}"))
     yield
-    versions = metadata.tables["versions"]
-    total = _count(target, versions)
+    total = _count(target, metadata.tables["versions"])
     progress.begin("index versions", total)
-    document = select(
-        versions.c.id,
-        func.to_tsvector(POSTGRES_CONFIG, versions.c.title),
-        func.to_tsvector(POSTGRES_CONFIG, POSTGRES_DOCUMENT).op("||")(POSTGRES_SOURCE_LEXEMES),
-    )
-    target.execute(insert(_PG_INDEX).from_select(["version_id", "title_tsv", "all_tsv"], document))
+    target.execute(postgres_index_fill())
     target.execute(text(f"ALTER TABLE versions ENABLE TRIGGER {_PG_INSERT_TRIGGER}"))
     progress.advance(total)
     progress.end()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    insert,
     literal_column,
     not_,
     or_,
@@ -28,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import column, table
-from sqlalchemy.sql.expression import ColumnClause, TableClause
+from sqlalchemy.sql.expression import ColumnClause, Insert, TableClause
 
 from newsdiffs.models import ArticleStatus
 from newsdiffs.storage.base import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
@@ -116,6 +117,19 @@ POSTGRES_DOCUMENT: ColumnClause[Any] = literal_column(
     "versions.title || chr(10) || coalesce((SELECT string_agg(value, chr(10)) "
     "FROM json_array_elements_text(versions.paragraphs)), '')"
 )
+
+
+def postgres_index_fill() -> Insert:
+    """PostgreSQL: the full-text index of every version, filled in one statement with the
+    tsvectors the triggers write (migrations 0001, 0003, 0008). For bulk loads with the
+    insert trigger switched off (``newsdiffs db copy``, the scale benchmark's seed)."""
+    document = select(
+        versions.c.id,
+        func.to_tsvector(POSTGRES_CONFIG, versions.c.title),
+        func.to_tsvector(POSTGRES_CONFIG, POSTGRES_DOCUMENT).op("||")(POSTGRES_SOURCE_LEXEMES),
+    )
+    index = _PostgresTsvector.index
+    return insert(index).from_select(["version_id", "title_tsv", "all_tsv"], document)
 
 
 class _PostgresTsvector:

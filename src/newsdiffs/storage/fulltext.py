@@ -9,7 +9,7 @@ into its own match condition and snippets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -110,7 +110,7 @@ POSTGRES_CONFIG: ColumnClause[Any] = literal_column("'english'::regconfig")
 # and `newsdiffs db copy` write it): "source:bbc". The English parser never makes one.
 SOURCE_LEXEME = "source:"
 POSTGRES_SOURCE_LEXEMES: ColumnClause[Any] = literal_column(
-    "array_to_tsvector(ARRAY(SELECT 'source:' || articles.source FROM articles "
+    f"array_to_tsvector(ARRAY(SELECT '{SOURCE_LEXEME}' || articles.source FROM articles "
     "WHERE articles.id = versions.article_id))"
 )
 POSTGRES_DOCUMENT: ColumnClause[Any] = literal_column(
@@ -193,12 +193,7 @@ def _first_per_article(connection: Connection, matches: Select[Any], wanted: int
     version_ids: list[int] = []
     result = connection.execution_options(yield_per=STREAM_BATCH).execute(matches)
     try:
-        for version_id, article_id in result:
-            if article_id not in seen:
-                seen.add(article_id)
-                version_ids.append(version_id)
-                if len(version_ids) >= wanted:
-                    break
+        _take_new_articles(result.tuples(), seen, version_ids, wanted)
     finally:
         result.close()
     return version_ids
@@ -300,7 +295,7 @@ def _newest_per_article_in_windows(
 
 
 def _take_new_articles(
-    found: Sequence[tuple[int, int | None]], seen: set[int], version_ids: list[int], wanted: int
+    found: Iterable[tuple[int, int | None]], seen: set[int], version_ids: list[int], wanted: int
 ) -> bool:
     """Adds to ``version_ids`` the first of ``found`` (newest first) for each visible article
     not yet ``seen``; True once ``wanted`` are in."""
